@@ -231,3 +231,81 @@ def check_callable(f: Any, name: str = "f") -> Callable:
             f"convert it with calcnotes.to_numpy)"
         )
     return f
+
+
+# --- checks for the machine-learning modules (models, losses) -------------
+
+
+def check_choice(value: Any, name: str, choices: Sequence[str]) -> str:
+    """Return `value` after checking it is one of the strings in `choices`.
+
+    Examples
+    --------
+    >>> check_choice("gd", "solver", ("normal", "gd"))
+    'gd'
+    """
+    if not isinstance(value, str) or value not in choices:
+        options = ", ".join(repr(c) for c in choices)
+        raise ValueError(
+            f"{name} must be one of {options}, got {value!r}; "
+            f"pick one of those spellings"
+        )
+    return value
+
+
+def check_binary_labels(y: Any, name: str = "y") -> np.ndarray:
+    """Return 1-D labels `y` as float64 after checking every entry is 0 or 1.
+
+    Examples
+    --------
+    >>> check_binary_labels([0, 1, 1])
+    array([0., 1., 1.])
+    """
+    y = as_float_array(y, name, ndim=1)
+    bad = np.flatnonzero((y != 0) & (y != 1))
+    if bad.size:
+        raise ValueError(
+            f"{name} must contain only the labels 0 and 1, got {y[bad[0]]} "
+            f"at index {bad[0]}; encode the classes as 0/1 first, e.g. "
+            f"y = (y == positive_label).astype(int)"
+        )
+    return y
+
+
+def check_class_labels(
+    y: Any, name: str = "y", n_classes: int | None = None
+) -> np.ndarray:
+    """Return 1-D integer labels in 0..k-1 as an int64 array.
+
+    `n_classes` (k) defaults to ``max(y) + 1``.
+
+    Examples
+    --------
+    >>> check_class_labels([0, 2, 1])
+    array([0, 2, 1])
+    """
+    arr = as_float_array(y, name, ndim=1)
+    k = n_classes if n_classes is not None else int(arr.max()) + 1
+    bad = np.flatnonzero((arr != np.round(arr)) | (arr < 0) | (arr >= k))
+    if bad.size:
+        raise ValueError(
+            f"{name} must hold integer class labels 0..{k - 1}, got "
+            f"{arr[bad[0]]} at index {bad[0]}; map arbitrary labels to "
+            f"0..k-1 first with classes, y = np.unique(y, return_inverse=True)"
+        )
+    return arr.astype(np.int64)
+
+
+def check_n_features(X: np.ndarray, n_features: int, name: str = "X") -> None:
+    """Raise if the 2-D array `X` does not have `n_features` columns.
+
+    Examples
+    --------
+    >>> check_n_features(np.zeros((3, 2)), 2)
+    """
+    if X.shape[1] != n_features:
+        raise ValueError(
+            f"{name} has {X.shape[1]} features (columns) but {n_features} "
+            f"were expected; pass data with the same columns as the "
+            f"parameters (or as at fit time)"
+        )

@@ -1,0 +1,251 @@
+r"""Activation functions and their derivatives, computed stably.
+
+Each function comes paired with its derivative (``fn`` / ``fn_derivative``),
+and each derivative takes the *pre-activation* ``z``, as in backprop where
+``dZ = dA * f'(Z)``.  Every function accepts any array shape and works
+elementwise, except the softmax family, which normalises along ``axis``.
+
+Stability: no function overflows or warns for logits as large as ``±1e4``.
+The sigmoid never evaluates ``exp`` of a positive number, and the softmax
+subtracts the row maximum first (softmax is unchanged by a shift,
+:math:`\operatorname{softmax}(z - c) = \operatorname{softmax}(z)`).
+
+The underscore kernels (``_sigmoid``...) skip validation; the models call
+them in their inner loops after checking the data once.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from calcnotes._validation import as_float_array, check_int
+
+__all__ = [
+    "sigmoid",
+    "sigmoid_derivative",
+    "tanh",
+    "tanh_derivative",
+    "relu",
+    "relu_derivative",
+    "softmax",
+    "softmax_jacobian",
+    "log_softmax",
+]
+
+
+# --- kernels (no validation) --------------------------------------------
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    e = np.exp(-np.abs(z))  # in (0, 1]: never overflows
+    # z >= 0: 1 / (1 + e^-z);  z < 0: e^z / (1 + e^z), the same number
+    return np.where(z >= 0, 1.0, e) / (1.0 + e)
+
+
+def _softmax(Z: np.ndarray, axis: int = -1) -> np.ndarray:
+    E = np.exp(Z - Z.max(axis=axis, keepdims=True))  # largest entry is e^0
+    E /= E.sum(axis=axis, keepdims=True)
+    return E
+
+
+def _log_softmax(Z: np.ndarray, axis: int = -1) -> np.ndarray:
+    shifted = Z - Z.max(axis=axis, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
+
+
+def _scalar_or_array(a: np.ndarray) -> np.ndarray | np.float64:
+    return a[()] if a.ndim == 0 else a
+
+
+def _check_axis(axis: Any, ndim: int) -> int:
+    if ndim == 0:
+        raise ValueError(
+            "softmax needs a class axis but got a scalar; pass a vector of "
+            "logits such as [z1, z2] (for one logit use sigmoid)"
+        )
+    axis = check_int(axis, "axis")
+    if not -ndim <= axis < ndim:
+        raise ValueError(
+            f"axis {axis} is out of range for a {ndim}-D input; use an axis "
+            f"in [{-ndim}, {ndim - 1}] (-1, the default, is the class axis)"
+        )
+    return axis
+
+
+# --- public functions ----------------------------------------------------
+
+
+def sigmoid(z: Any) -> np.ndarray:
+    r"""Return the logistic sigmoid :math:`\sigma(z) = 1 / (1 + e^{-z})`.
+
+    Computed without overflow: for :math:`z < 0` as
+    :math:`e^{z} / (1 + e^{z})`.
+
+    Parameters
+    ----------
+    z : array_like
+        Any shape.
+
+    Returns
+    -------
+    ndarray of the shape of `z`, values in [0, 1]
+
+    Examples
+    --------
+    >>> sigmoid([-1e4, 0.0, 2.0])
+    array([0.       , 0.5      , 0.8807971])
+    """
+    return _scalar_or_array(_sigmoid(as_float_array(z, "z")))
+
+
+def sigmoid_derivative(z: Any) -> np.ndarray:
+    r"""Return :math:`\sigma'(z) = \sigma(z)\,(1 - \sigma(z))`.
+
+    Parameters
+    ----------
+    z : array_like
+        Pre-activation, any shape.
+
+    Returns
+    -------
+    ndarray of the shape of `z`, values in [0, 1/4]
+
+    Examples
+    --------
+    >>> sigmoid_derivative([0.0, 2.0])
+    array([0.25      , 0.10499359])
+    """
+    s = _sigmoid(as_float_array(z, "z"))
+    return _scalar_or_array(s * (1.0 - s))
+
+
+def tanh(z: Any) -> np.ndarray:
+    r"""Return :math:`\tanh(z) = (e^{z} - e^{-z}) / (e^{z} + e^{-z})`.
+
+    Note :math:`\tanh(z) = 2\sigma(2z) - 1`.
+
+    Examples
+    --------
+    >>> tanh([0.0, 1.0])
+    array([0.       , 0.7615942])
+    """
+    return _scalar_or_array(np.tanh(as_float_array(z, "z")))
+
+
+def tanh_derivative(z: Any) -> np.ndarray:
+    r"""Return :math:`\tanh'(z) = 1 - \tanh^2(z)`.
+
+    Examples
+    --------
+    >>> tanh_derivative([0.0, 1.0])
+    array([1.        , 0.41997434])
+    """
+    t = np.tanh(as_float_array(z, "z"))
+    return _scalar_or_array(1.0 - t * t)
+
+
+def relu(z: Any) -> np.ndarray:
+    r"""Return :math:`\operatorname{relu}(z) = \max(z, 0)`.
+
+    Examples
+    --------
+    >>> relu([-2.0, 0.0, 3.0])
+    array([0., 0., 3.])
+    """
+    return _scalar_or_array(np.maximum(as_float_array(z, "z"), 0.0))
+
+
+def relu_derivative(z: Any) -> np.ndarray:
+    r"""Return :math:`\operatorname{relu}'(z) = 1` if :math:`z > 0` else 0.
+
+    The derivative does not exist at :math:`z = 0` (a corner); like every
+    deep-learning library we use the subgradient 0 there.
+
+    Examples
+    --------
+    >>> relu_derivative([-2.0, 0.0, 3.0])
+    array([0., 0., 1.])
+    """
+    return _scalar_or_array((as_float_array(z, "z") > 0).astype(np.float64))
+
+
+def softmax(Z: Any, axis: int = -1) -> np.ndarray:
+    r"""Return :math:`\operatorname{softmax}(z)_j = e^{z_j} / \sum_k e^{z_k}`.
+
+    Normalises along `axis` (the class axis); the row maximum is subtracted
+    before exponentiating, so logits of ``±1e4`` are fine.
+
+    Parameters
+    ----------
+    Z : array_like of shape (n_samples, n_classes) or (n_classes,)
+        Logits.
+    axis : int, default -1
+        The class axis.
+
+    Returns
+    -------
+    ndarray of the shape of `Z`; entries in [0, 1] summing to 1 along `axis`
+
+    Examples
+    --------
+    The notes' worked example (logits 1.25, 2.44, 0.78, 0.12):
+
+    >>> softmax([1.25, 2.44, 0.78, 0.12]).round(4)
+    array([0.191 , 0.6279, 0.1194, 0.0617])
+    """
+    Z = as_float_array(Z, "Z")
+    return _softmax(Z, _check_axis(axis, Z.ndim))
+
+
+def softmax_jacobian(z: Any) -> np.ndarray:
+    r"""Return the Jacobian :math:`J = \operatorname{diag}(s) - s s^T`.
+
+    Here :math:`s = \operatorname{softmax}(z)` and
+    :math:`J_{ij} = \partial s_i / \partial z_j = s_i(\delta_{ij} - s_j)`.
+
+    Parameters
+    ----------
+    z : array_like of shape (n_classes,)
+        One vector of logits.
+
+    Returns
+    -------
+    ndarray of shape (n_classes, n_classes)
+        Symmetric; every row and column sums to 0.
+
+    Examples
+    --------
+    >>> softmax_jacobian([0.0, 0.0])
+    array([[ 0.25, -0.25],
+           [-0.25,  0.25]])
+    """
+    z = as_float_array(z, "z", ndim=1)
+    s = _softmax(z)
+    return np.diag(s) - np.outer(s, s)
+
+
+def log_softmax(Z: Any, axis: int = -1) -> np.ndarray:
+    r"""Return :math:`\log \operatorname{softmax}(z)_j = z_j - \log\sum_k e^{z_k}`.
+
+    Computed as :math:`(z_j - m) - \log\sum_k e^{z_k - m}` with
+    :math:`m = \max_k z_k` (log-sum-exp), so it stays finite where
+    ``np.log(softmax(Z))`` would give ``-inf``.
+
+    Parameters
+    ----------
+    Z : array_like of shape (n_samples, n_classes) or (n_classes,)
+    axis : int, default -1
+
+    Returns
+    -------
+    ndarray of the shape of `Z`, entries <= 0
+
+    Examples
+    --------
+    >>> log_softmax([0.0, 1e4])
+    array([-10000.,      0.])
+    """
+    Z = as_float_array(Z, "Z")
+    return _log_softmax(Z, _check_axis(axis, Z.ndim))
