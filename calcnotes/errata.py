@@ -1,0 +1,275 @@
+r"""Errata: where the handwritten notes are wrong, checked both ways.
+
+A chapter records each slip or mistake of the notes with :func:`erratum`. The
+call is a check, not a comment: it fails unless
+
+* the value the notes state really differs from the value recomputed by
+  ``calcnotes`` (otherwise it is no erratum), and
+* the correct value the page prints really equals the recomputed one.
+
+It returns the Markdown of an admonition to print on the page, and records the
+erratum so that the site's Errata page can list every one with a link back.
+
+Examples
+--------
+>>> md = erratum(
+...     "example",
+...     where="seed 003, page 7",
+...     quantity=r"$(1 + 1/10)^{10}$",
+...     notes=2.592,
+...     correct=2.5937,
+...     computed=(1 + 1 / 10) ** 10,
+...     atol=5e-5,
+...     reason="the notes truncate the power",
+...     record=False,
+... )
+>>> "Erratum" in md and "2.5937" in md
+True
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from numbers import Number
+from typing import Any
+
+import numpy as np
+
+__all__ = ["Erratum", "erratum", "errata", "errata_table", "set_current_page"]
+
+
+@dataclass(frozen=True)
+class Erratum:
+    """One recorded mistake of the notes.
+
+    Attributes
+    ----------
+    key : str
+        Slug, unique per page; the admonition's HTML id is ``erratum-<key>``.
+    where : str
+        Where in the notes (seed file and page number).
+    quantity : str
+        What is wrong, in Markdown (may contain ``$...$`` math).
+    notes_say, correct : str
+        Markdown renderings of the notes' value and of the correct value.
+    reason : str
+        One line: why the notes are wrong.
+    page : str or None
+        The docs page (``src_uri``) that recorded it; None outside a build.
+    page_title : str or None
+        That page's title, for the link text on the Errata page.
+    """
+
+    key: str
+    where: str
+    quantity: str
+    notes_say: str
+    correct: str
+    reason: str
+    page: str | None
+    page_title: str | None = None
+
+    @property
+    def anchor(self) -> str:
+        """HTML id of the admonition on its page."""
+        return f"erratum-{self.key}"
+
+
+# Filled while the site builds; the build hooks reset it before each build and
+# tell us which page is being rendered, so that the Errata page can link back.
+_REGISTRY: list[Erratum] = []
+_current_page: tuple[str, str] | None = None
+
+_KEY = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+def set_current_page(src_uri: str | None, title: str | None = None) -> None:
+    """Tell the registry which docs page (and its title) the next errata belong to."""
+    global _current_page
+    _current_page = None if src_uri is None else (src_uri, title or src_uri)
+
+
+def reset() -> None:
+    """Forget every recorded erratum (called at the start of each build)."""
+    _REGISTRY.clear()
+    set_current_page(None)
+
+
+def errata() -> list[Erratum]:
+    """Return the errata recorded so far, in the order they were recorded."""
+    return list(_REGISTRY)
+
+
+def _agree(a: Any, b: Any, rtol: float, atol: float) -> bool:
+    """Whether two values agree: exactly for symbols, within tolerance for numbers."""
+    import sympy
+
+    if isinstance(a, sympy.Basic) or isinstance(b, sympy.Basic):
+        difference = sympy.simplify(sympy.sympify(a) - sympy.sympify(b))
+        if difference == 0:
+            return True
+        if difference.free_symbols:
+            return False
+        a, b = complex(sympy.N(a, 30)), complex(sympy.N(b, 30))
+    if isinstance(a, str) or isinstance(b, str):
+        return str(a) == str(b)
+    a_arr = np.asarray(a, dtype=complex if np.iscomplexobj(a) else float)
+    b_arr = np.asarray(b, dtype=complex if np.iscomplexobj(b) else float)
+    if a_arr.shape != b_arr.shape:
+        return False
+    return bool(np.allclose(a_arr, b_arr, rtol=rtol, atol=atol))
+
+
+def _display(value: Any) -> str:
+    """Markdown for a value: LaTeX for sympy objects, plain text for numbers."""
+    import sympy
+
+    if isinstance(value, sympy.Basic):
+        return f"${sympy.latex(value)}$"
+    if isinstance(value, Number) and not isinstance(value, bool):
+        if isinstance(value, float) and math.isfinite(value):
+            return f"{value:.10g}"
+        return str(value)
+    return str(value)
+
+
+def erratum(
+    key: str,
+    *,
+    where: str,
+    quantity: str,
+    notes: Any,
+    correct: Any,
+    computed: Any,
+    reason: str,
+    notes_display: str | None = None,
+    correct_display: str | None = None,
+    rtol: float = 1e-9,
+    atol: float = 0.0,
+    record: bool = True,
+) -> str:
+    r"""Check one mistake of the notes and return its admonition as Markdown.
+
+    Parameters
+    ----------
+    key : str
+        Lower-case slug (``a-z``, ``0-9``, ``-``), unique on its page.
+    where : str
+        Where the notes say it, e.g. ``"seed 003, page 7"``.
+    quantity : str
+        What is wrong, in Markdown; may contain ``$...$`` math.
+    notes : number, array, sympy expression or str
+        The value as the notes state it.
+    correct : number, array, sympy expression or str
+        The correct value as the page states it (derived independently: by
+        hand, with sympy or another method).
+    computed : number, array, sympy expression or str
+        The value recomputed here by ``calcnotes``.
+    reason : str
+        One line: why the notes are wrong.
+    notes_display, correct_display : str, optional
+        Markdown to show instead of the plain rendering of the values.
+    rtol, atol : float
+        Tolerance for numeric comparison: ``correct`` must agree with
+        ``computed`` within it, ``notes`` must not. Use ``atol`` of half a
+        unit in the last printed digit when ``correct`` is rounded.
+    record : bool
+        Whether to record it for the Errata page (False in doctests).
+
+    Returns
+    -------
+    str
+        The Markdown of an admonition with HTML id ``erratum-<key>``.
+
+    Raises
+    ------
+    AssertionError
+        If the notes' value agrees with the computed one (no erratum), or the
+        correct value does not (the page would print a wrong correction).
+    ValueError
+        If the key is not a slug or is used twice on the same page.
+    """
+    if not _KEY.match(key):
+        raise ValueError(
+            f"erratum key {key!r} is not a slug; use lower-case letters, digits and "
+            "single hyphens, e.g. 'sqrt-derivative'"
+        )
+    if _agree(notes, computed, rtol, atol):
+        raise AssertionError(
+            f"erratum {key!r}: the notes' value {_display(notes)} agrees with the "
+            f"recomputed value {_display(computed)}; this is not an erratum "
+            "(remove it, or recompute the right quantity)"
+        )
+    if not _agree(correct, computed, rtol, atol):
+        raise AssertionError(
+            f"erratum {key!r}: the stated correct value {_display(correct)} differs "
+            f"from the recomputed value {_display(computed)} (rtol={rtol}, atol={atol}); "
+            "fix the correction printed on the page"
+        )
+    item = Erratum(
+        key=key,
+        where=where,
+        quantity=quantity,
+        notes_say=notes_display if notes_display is not None else _display(notes),
+        correct=correct_display if correct_display is not None else _display(correct),
+        reason=reason,
+        page=_current_page[0] if _current_page else None,
+        page_title=_current_page[1] if _current_page else None,
+    )
+    if record:
+        if any(e.key == key and e.page == item.page for e in _REGISTRY):
+            raise ValueError(
+                f"erratum key {key!r} is used twice on page {item.page}; give each "
+                "erratum on a page its own key"
+            )
+        _REGISTRY.append(item)
+    return _admonition(item)
+
+
+def _admonition(item: Erratum) -> str:
+    """The Markdown (md_in_html) of an erratum's admonition."""
+    return (
+        f'<div class="admonition bug erratum" id="{item.anchor}" markdown>\n'
+        f'<p class="admonition-title">Erratum ({item.where}): {item.quantity}</p>\n\n'
+        f"**The notes say:** {item.notes_say}\n\n"
+        f"**Correct:** {item.correct}\n\n"
+        f"**Why:** {item.reason}\n\n"
+        '<span class="erratum-check">Checked at build time: the notes\' value differs '
+        "from the recomputed one, and the correction equals it.</span>\n\n"
+        "</div>\n"
+    )
+
+
+def errata_table(items: list[Erratum] | None = None) -> str:
+    """Return a Markdown table of errata with links back to their pages.
+
+    Parameters
+    ----------
+    items : list of Erratum, optional
+        Defaults to every erratum recorded in this build.
+
+    Returns
+    -------
+    str
+        Markdown; links are relative ``.md`` paths so that MkDocs resolves and
+        validates them.
+
+    Examples
+    --------
+    >>> errata_table([])
+    'No errata recorded.'
+    """
+    items = errata() if items is None else items
+    if not items:
+        return "No errata recorded."
+    rows = [
+        "| Where in the notes | What | The notes say | Correct | Why | Page |",
+        "|---|---|---|---|---|---|",
+    ]
+    for item in items:
+        link = f"[{item.page_title}]({item.page}#{item.anchor})" if item.page else "—"
+        cells = [item.where, item.quantity, item.notes_say, item.correct, item.reason, link]
+        rows.append("| " + " | ".join(c.replace("|", r"\|").replace("\n", " ") for c in cells) + " |")
+    return "\n".join(rows)
