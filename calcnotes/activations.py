@@ -103,6 +103,9 @@ def sigmoid(z: Any) -> np.ndarray:
 def sigmoid_derivative(z: Any) -> np.ndarray:
     r"""Return :math:`\sigma'(z) = \sigma(z)\,(1 - \sigma(z))`.
 
+    Evaluated as :math:`e^{-|z|} / (1 + e^{-|z|})^2`, the same number
+    without the cancellation in :math:`1 - \sigma(z)` for large `z`.
+
     Parameters
     ----------
     z : array_like
@@ -117,8 +120,10 @@ def sigmoid_derivative(z: Any) -> np.ndarray:
     >>> sigmoid_derivative([0.0, 2.0])
     array([0.25      , 0.10499359])
     """
-    s = _sigmoid(as_float_array(z, "z"))
-    return _scalar_or_array(s * (1.0 - s))
+    # = e^{-|z|} / (1 + e^{-|z|})^2 (sigma' is even): same value, but no
+    # cancellation in 1 - sigma(z) for large z, so full relative accuracy
+    e = np.exp(-np.abs(as_float_array(z, "z")))
+    return _scalar_or_array(e / (1.0 + e) ** 2)
 
 
 def tanh(z: Any) -> np.ndarray:
@@ -137,13 +142,18 @@ def tanh(z: Any) -> np.ndarray:
 def tanh_derivative(z: Any) -> np.ndarray:
     r"""Return :math:`\tanh'(z) = 1 - \tanh^2(z)`.
 
+    Evaluated as :math:`4e^{-2|z|} / (1 + e^{-2|z|})^2`
+    (:math:`= 1/\cosh^2 z`), accurate also where :math:`\tanh z \approx \pm 1`.
+
     Examples
     --------
     >>> tanh_derivative([0.0, 1.0])
     array([1.        , 0.41997434])
     """
-    t = np.tanh(as_float_array(z, "z"))
-    return _scalar_or_array(1.0 - t * t)
+    # = 1 / cosh^2(z) = 4 e^{-2|z|} / (1 + e^{-2|z|})^2: no cancellation
+    # in 1 - tanh^2 when tanh(z) is close to +-1
+    e = np.exp(-2.0 * np.abs(as_float_array(z, "z")))
+    return _scalar_or_array(4.0 * e / (1.0 + e) ** 2)
 
 
 def relu(z: Any) -> np.ndarray:
