@@ -97,14 +97,16 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
     return markdown
 
 
+_ROOT = Path(__file__).resolve().parents[2]
+
+
 def _display_path(page, config) -> str:
-    """The page as an author opens it: ``docs/derivatives.md``."""
-    docs = Path(config.docs_dir)
-    root = Path(config.config_file_path).parent if config.config_file_path else docs.parent
+    """The page as an author opens it: ``docs/derivatives.md`` (else its absolute path)."""
+    path = Path(page.file.abs_src_path or Path(config.docs_dir) / page.file.src_path).resolve()
     try:
-        return str((docs / page.file.src_path).relative_to(root))
+        return str(path.relative_to(_ROOT))
     except ValueError:
-        return str(docs / page.file.src_path)
+        return str(path)
 
 
 def _locate(failure: _Failure, path: str) -> str:

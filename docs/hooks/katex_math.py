@@ -35,6 +35,7 @@ _MATH = re.compile(
     re.DOTALL,
 )
 _ASSET_DIR = "assets/katex"
+_ROOT = Path(__file__).resolve().parents[2]  # the repository: node_modules lives here
 _cache: dict[tuple[str, bool], str] = {}
 
 
@@ -75,8 +76,7 @@ _process: _KatexProcess | None = None
 
 
 def _katex_dist(config) -> Path:
-    root = Path(config.config_file_path).parent
-    dist = root / "node_modules" / "katex" / "dist"
+    dist = _ROOT / "node_modules" / "katex" / "dist"
     if not (dist / "katex.min.css").is_file():
         raise PluginError(f"KaTeX is not installed ({dist} is missing): run `make setup`")
     return dist
@@ -99,7 +99,7 @@ def on_files(files, config):
     return files
 
 
-def render_math(content: str, where: str, root: Path) -> str:
+def render_math(content: str, where: str, root: Path = _ROOT) -> str:
     """Return ``content`` with every arithmatex formula rendered by KaTeX.
 
     Raises
@@ -146,7 +146,7 @@ def render_math(content: str, where: str, root: Path) -> str:
 
 
 def on_page_content(html_content: str, page, config, files) -> str:
-    return render_math(html_content, f"docs/{page.file.src_path}", Path(config.config_file_path).parent)
+    return render_math(html_content, f"docs/{page.file.src_path}")
 
 
 def on_shutdown() -> None:

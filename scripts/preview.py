@@ -1,0 +1,38 @@
+"""Build only some pages of the site, strictly, into a directory of your choice.
+
+    python scripts/preview.py calculus/derivatives.md [more pages] [--site-dir DIR]
+
+Links to pages left out are reported as info, not errors; everything else is
+checked as in the full build (executed blocks, TeX, errata, anchors).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from sitebuild import build, copy_pages, site_config  # noqa: E402
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("pages", nargs="+", help="pages relative to docs/, e.g. calculus/derivatives.md")
+    parser.add_argument("--site-dir", type=Path, default=None)
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="calcnotes-preview-"))
+    docs_dir = work / "docs"
+    copy_pages(args.pages, docs_dir, link=True)
+    site_dir = (args.site_dir or work / "site").resolve()
+    nav = [*args.pages, "errata.md"]
+    result = build(site_config(docs_dir, site_dir, nav, strict_links=False), work)
+    sys.stdout.write(result.stdout)
+    sys.stderr.write(result.stderr)
+    print(f"\nsite: {site_dir}  (exit {result.returncode})")
+    return result.returncode
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,65 @@
+"""Build part of the site, or a throw-away site, with the real configuration.
+
+Used by the tests (to build tiny sites that must fail, and a corrupted copy of
+a chapter) and by authors (``python scripts/preview.py PAGE...``) to build a
+few pages without waiting for the rest.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def site_config(docs_dir: Path, site_dir: Path, nav: list | None = None, *, strict_links: bool = True) -> dict:
+    """Return the project's mkdocs.yml as a dict, re-pointed at ``docs_dir``.
+
+    Hooks, watch paths and plugins keep their real files (absolute paths), so a
+    throw-away site is checked exactly as the real one is.
+    """
+    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    config["docs_dir"] = str(docs_dir)
+    config["site_dir"] = str(site_dir)
+    config["hooks"] = [str(ROOT / h) for h in config.get("hooks", [])]
+    config["watch"] = [str(ROOT / w) for w in config.get("watch", [])]
+    if nav is not None:
+        config["nav"] = nav
+    if not strict_links:
+        # Pages left out of a partial build are linked to from the ones kept.
+        config["validation"] = {"nav": {"omitted_files": "info", "not_found": "info"},
+                                "links": {"not_found": "info", "anchors": "warn"}}
+    return config
+
+
+def build(config: dict, workdir: Path, *args: str) -> subprocess.CompletedProcess:
+    """Run ``mkdocs build`` on ``config`` (written to ``workdir``); never raises."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    config_file = workdir / "mkdocs.yml"
+    config_file.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "-f", str(config_file), *args],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=600,
+    )
+
+
+def copy_pages(pages: list[str], docs_dir: Path, *, link: bool = False) -> None:
+    """Put the given pages (paths relative to docs/), the Errata page and the
+    site assets into ``docs_dir``: as copies, or as symlinks (``link=True``) so
+    that build errors name the real files."""
+    src = ROOT / "docs"
+    shutil.copytree(src / "assets", docs_dir / "assets", dirs_exist_ok=True)
+    for page in dict.fromkeys([*pages, "errata.md"]):
+        target = docs_dir / page
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if link:
+            target.symlink_to(src / page)
+        else:
+            shutil.copy2(src / page, target)

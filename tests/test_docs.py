@@ -1,0 +1,59 @@
+"""Every executable block of every page, run under pytest.
+
+Blocks are grouped as markdown-exec groups them: the blocks of one ``session``
+share their globals and run in page order; a block without a session runs
+alone. Each block is compiled with its page as the file name and its lines
+shifted to their place in the page, so a failure reads
+``docs/calculus/derivatives.md, line 57``.
+"""
+
+from __future__ import annotations
+
+import builtins
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+DOCS = ROOT / "docs"
+sys.path.insert(0, str(DOCS / "hooks"))
+from exec_blocks import ExecBlock, find_exec_blocks  # noqa: E402
+
+
+def _groups() -> list:
+    params = []
+    for page in sorted(DOCS.rglob("*.md")):
+        rel = page.relative_to(ROOT).as_posix()
+        blocks = find_exec_blocks(page.read_text(encoding="utf-8"), rel)
+        sessions: dict[str, list[ExecBlock]] = {}
+        for block in blocks:
+            key = block.session or f"L{block.line}"
+            sessions.setdefault(key, []).append(block)
+        for key, group in sessions.items():
+            params.append(pytest.param(group, id=f"{page.relative_to(DOCS).as_posix()}::{key}"))
+    return params
+
+
+GROUPS = _groups()
+
+
+def test_docs_have_executable_blocks():
+    # A parser that finds nothing would make every test below pass vacuously.
+    assert len(GROUPS) >= 3
+
+
+@pytest.mark.parametrize("blocks", GROUPS)
+def test_page_blocks(blocks: list[ExecBlock], monkeypatch, capsys):
+    from calcnotes import errata
+
+    page = Path(blocks[0].path).relative_to("docs").as_posix()
+    errata.reset()
+    errata.set_current_page(page)
+    monkeypatch.chdir(ROOT)  # markdown-exec runs blocks from the project root
+    namespace: dict = {"__name__": f"docs_{page}", "print": builtins.print}
+    for block in blocks:
+        source = "\n" * block.line + block.code  # line numbers as in the page
+        exec(compile(source, block.path, "exec"), namespace)  # noqa: S102
+    capsys.readouterr()
+    errata.reset()
