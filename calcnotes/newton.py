@@ -1,0 +1,178 @@
+r"""Newton's method for roots and for minima.
+
+Root of f (one variable, or n equations in n unknowns with Jacobian J):
+
+.. math:: x_{k+1} = x_k - \frac{f(x_k)}{f'(x_k)}, \qquad
+          x_{k+1} = x_k - J(x_k)^{-1} f(x_k)
+
+Minimum of f: Newton's root-finding applied to :math:`\nabla f`, whose
+Jacobian is the Hessian H:
+
+.. math:: x_{k+1} = x_k - H(x_k)^{-1} \nabla f(x_k)
+
+Convergence is quadratic near a solution with a non-singular derivative,
+but only local. The inverse is never formed: each step solves
+:math:`H d = \nabla f` with ``np.linalg.solve``. A singular or non-finite
+derivative raises ValueError; a run that blows up raises
+:class:`~calcnotes.result.DivergenceError`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from ._validation import check_callable
+from .result import OptimizeResult, _call, _fmt, _iterate
+
+__all__ = ["newton_minimize", "newton_root"]
+
+# Condition numbers above 1/eps mean the solve returns round-off, not a step.
+_MAX_COND = 1 / np.finfo(np.float64).eps
+
+
+def _newton_step(
+    x: np.ndarray, r: np.ndarray, derivative: Callable, name: str, fix: str
+) -> np.ndarray:
+    """``x - M^{-1} r`` with ``M = derivative(x)``, refusing singular M."""
+    M = _call(derivative, x, f"{name}(x)", x.shape * 2)
+    if not np.all(np.isfinite(M)):
+        raise ValueError(
+            f"{name} is not finite at x={_fmt(x)}; Newton's method cannot "
+            f"take a step here: {fix}"
+        )
+    if x.ndim == 0:
+        if M == 0:
+            raise ValueError(
+                f"{name} is zero at x={_fmt(x)}; Newton's method cannot take "
+                f"a step here (division by zero): {fix}"
+            )
+        return x - r / M
+    if np.linalg.cond(M) > _MAX_COND:
+        raise ValueError(
+            f"{name} is singular at x={_fmt(x)} (det={np.linalg.det(M):.3g}); "
+            f"Newton's method cannot take a step here: {fix}"
+        )
+    return x - np.linalg.solve(M, r)
+
+
+def newton_root(
+    f: Callable[[Any], Any],
+    df: Callable[[Any], Any],
+    x0: Any,
+    max_iter: int = 100,
+    tol: float = 1e-12,
+) -> OptimizeResult:
+    r"""Return the :class:`OptimizeResult` of Newton's method for f(x) = 0.
+
+    .. math:: x_{k+1} = x_k - J(x_k)^{-1} f(x_k), \quad
+              \text{stop when } \lVert f(x_k) \rVert \le \text{tol}
+
+    (for one variable :math:`J = f'` and the step is :math:`f / f'`).
+
+    Parameters
+    ----------
+    f : callable
+        Takes x (float, or ndarray of shape (n,)), returns x's shape.
+    df : callable
+        Derivative: a float for one variable, the (n, n) Jacobian
+        :math:`J_{ij} = \partial f_i / \partial x_j` otherwise.
+    x0 : float or ndarray of shape (n,)
+    max_iter : int, default 100
+    tol : float, default 1e-12
+
+    Returns
+    -------
+    OptimizeResult
+        With path of shape (n_iter + 1,) or (n_iter + 1, n).
+
+    Raises
+    ------
+    ValueError
+        If df is zero, singular or not finite at an iterate.
+    DivergenceError
+        If the iterates blow up (|x| > 1e12 or non-finite).
+
+    Examples
+    --------
+    >>> result = newton_root(lambda x: x**2 - 2, lambda x: 2 * x, x0=1.0)
+    >>> round(result.x, 12), result.n_iter
+    (1.414213562373, 5)
+    """
+    f, df = check_callable(f, "f"), check_callable(df, "df")
+    return _iterate(
+        lambda x, r: _newton_step(x, r, df, "df", "start elsewhere"),
+        f,
+        x0,
+        max_iter=max_iter,
+        tol=tol,
+        f=None,
+        fix="start closer to the root (Newton's method converges only near one)",
+        residual_name="f(x)",
+    )
+
+
+def newton_minimize(
+    grad: Callable[[Any], Any],
+    hess: Callable[[Any], Any],
+    x0: Any,
+    max_iter: int = 100,
+    tol: float = 1e-10,
+    f: Callable[[Any], float] | None = None,
+) -> OptimizeResult:
+    r"""Return the :class:`OptimizeResult` of Newton's method for min f.
+
+    .. math:: x_{k+1} = x_k - H(x_k)^{-1} \nabla f(x_k), \quad
+              \text{stop when } \lVert \nabla f(x_k) \rVert \le \text{tol}
+
+    Newton's method looks for :math:`\nabla f = 0`, so it is drawn to
+    maxima and saddle points as readily as to minima: check the result
+    with :func:`calcnotes.second_derivative_test`.
+
+    Parameters
+    ----------
+    grad : callable
+        :math:`\nabla f`: takes x (float or ndarray of shape (n,)), returns
+        x's shape.
+    hess : callable
+        Hessian: a float for one variable (:math:`f''`), else (n, n).
+    x0 : float or ndarray of shape (n,)
+    max_iter : int, default 100
+    tol : float, default 1e-10
+    f : callable, optional
+        The objective; if given, ``values`` records f along the path.
+
+    Returns
+    -------
+    OptimizeResult
+
+    Raises
+    ------
+    ValueError
+        If the Hessian is zero, singular or not finite at an iterate.
+    DivergenceError
+        If the iterates blow up.
+
+    Examples
+    --------
+    >>> H = np.array([[3.0, 1.0], [1.0, 2.0]])
+    >>> result = newton_minimize(lambda x: H @ x - 1, lambda x: H, x0=[5.0, 5.0])
+    >>> np.round(result.x, 6), result.n_iter   # a quadratic: one step
+    (array([0.2, 0.4]), 1)
+    """
+    grad, hess = check_callable(grad, "grad"), check_callable(hess, "hess")
+    if f is not None:
+        f = check_callable(f, "f")
+    fix = "start elsewhere or use gradient_descent"
+    return _iterate(
+        lambda x, g: _newton_step(x, g, hess, "Hessian", fix),
+        grad,
+        x0,
+        max_iter=max_iter,
+        tol=tol,
+        f=f,
+        fix="start closer to the minimum or use gradient_descent",
+        residual_name="grad f(x)",
+    )

@@ -1,0 +1,180 @@
+r"""The result of an iterative method, the error it raises when it diverges,
+and the loop that gradient descent and Newton's method share.
+
+Every iterative method here returns an :class:`OptimizeResult` carrying the
+whole path, so a chapter can plot the iterates and assert on them. A run
+that blows up raises :class:`DivergenceError` instead of returning NaN; the
+error carries the partial path in ``.result`` for plotting what went wrong.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from ._validation import as_float_array, check_int, check_positive
+
+__all__ = ["DivergenceError", "OptimizeResult"]
+
+# Iterates (or values of f) beyond this size count as diverged: far past
+# any scale in the notes, yet well before float64 overflows to inf.
+_BOUND = 1e12
+
+
+@dataclass(frozen=True, eq=False)  # eq=False: fields are arrays
+class OptimizeResult:
+    """Outcome of an iterative method.
+
+    Attributes
+    ----------
+    x : float or ndarray of shape (n,)
+        Final iterate (a float when x0 was a scalar).
+    path : ndarray of shape (n_iter + 1,) or (n_iter + 1, n)
+        All iterates, x0 first.
+    n_iter : int
+        Number of steps taken.
+    converged : bool
+        Whether the stopping test (e.g. ``|grad f| <= tol``) was met.
+    message : str
+        Why the iteration stopped.
+    values : ndarray of shape (n_iter + 1,) or None
+        f along the path, when f was given.
+    """
+
+    x: float | np.ndarray
+    path: np.ndarray
+    n_iter: int
+    converged: bool
+    message: str
+    values: np.ndarray | None = None
+
+    def __repr__(self) -> str:
+        x = np.array2string(np.asarray(self.x), precision=6)
+        return (
+            f"OptimizeResult(x={x}, n_iter={self.n_iter}, "
+            f"converged={self.converged}, message={self.message!r})"
+        )
+
+
+class DivergenceError(ValueError):
+    """An iteration diverged; ``.result`` holds the path up to that point.
+
+    A ValueError, because the usual cause is a bad argument: a learning
+    rate that is too large, or a start too far from the solution.
+    """
+
+    def __init__(self, message: str, result: OptimizeResult) -> None:
+        super().__init__(message)
+        self.result = result
+
+
+def _fmt(x: np.ndarray) -> str:
+    return np.array2string(np.asarray(x), precision=6) if np.ndim(x) else f"{float(x):.6g}"
+
+
+def _call(fn: Callable, x: np.ndarray, name: str, shape: tuple[int, ...]) -> np.ndarray:
+    """``fn(x)`` as a float array of `shape` (NaN allowed: callers decide)."""
+    with np.errstate(all="ignore"):  # non-finite values are handled by callers
+        out = np.asarray(fn(x.copy()), dtype=float)  # a copy: fn must not edit x
+    if out.size == 1 and int(np.prod(shape)) == 1:
+        return out.reshape(shape)  # accept 0.5, [0.5] or [[0.5]] for one variable
+    if out.shape != shape:
+        raise ValueError(
+            f"{name} has shape {out.shape}, expected {shape}; return an "
+            f"array shaped like x (np.ravel a column vector)"
+        )
+    return out
+
+
+def _start(x0: Any) -> np.ndarray:
+    """x0 as a finite float array of 0 (one variable) or 1 dimension."""
+    return as_float_array(x0, "x0", ndim=(0, 1)).copy()
+
+
+def _iterate(
+    step: Callable[[np.ndarray, np.ndarray], np.ndarray],
+    residual: Callable[[np.ndarray], np.ndarray],
+    x0: Any,
+    *,
+    max_iter: int,
+    tol: float,
+    f: Callable | None,
+    fix: str,
+    residual_name: str,
+) -> OptimizeResult:
+    """Run ``x <- step(x, r)`` with ``r = residual(x)`` until ``||r|| <= tol``.
+
+    Shared by gradient descent (r = grad f) and Newton's method (r = grad f
+    or r = f). Raises DivergenceError, whose message ends with `fix`, when
+    an iterate, residual or f value is non-finite or beyond 1e12.
+    """
+    x = _start(x0)
+    max_iter = check_int(max_iter, "max_iter", minimum=0)
+    tol = check_positive(tol, "tol", strict=False)
+    path, values = [x], []
+
+    def result(converged: bool, message: str) -> OptimizeResult:
+        return OptimizeResult(
+            x=float(path[-1]) if x.ndim == 0 else path[-1],
+            path=np.array(path),
+            n_iter=len(path) - 1,
+            converged=converged,
+            message=message,
+            values=np.array(values) if f is not None else None,
+        )
+
+    def diverged(k: int, what: str) -> DivergenceError:
+        return DivergenceError(
+            f"diverged at iteration {k}: {what}; {fix}",
+            result(False, f"diverged at iteration {k}: {what}"),
+        )
+
+    def record_value() -> None:
+        if f is None:
+            return
+        v = _call(f, path[-1], "f(x)", ()).item()
+        bound = _BOUND * max(1.0, abs(values[0])) if values else np.inf
+        if not np.isfinite(v) or abs(v) > bound:
+            if not values:  # at x0: nothing has diverged yet, x0 is bad
+                raise ValueError(
+                    f"f(x0) = {v} is not finite at x0 = {_fmt(x)}; start "
+                    f"inside the domain of f"
+                )
+            path.pop()  # keep path and values aligned; report the bad point
+            raise diverged(len(path), f"f(x) = {v:.3g} at x = {_fmt(x)}")
+        values.append(v)
+
+    record_value()
+    for k in range(max_iter + 1):
+        r = _call(residual, x, residual_name, x.shape)
+        if not np.all(np.isfinite(r)):
+            if k == 0:
+                raise ValueError(
+                    f"{residual_name} is not finite at x0 = {_fmt(x)}; start "
+                    f"inside the domain of f"
+                )
+            raise diverged(k, f"{residual_name} is not finite at x = {_fmt(x)}")
+        norm = float(np.linalg.norm(r))
+        if norm <= tol:
+            return result(
+                True,
+                f"converged: ||{residual_name}|| = {norm:.3g} <= tol = {tol:g} "
+                f"after {k} iterations",
+            )
+        if k == max_iter:
+            break
+        new = step(x, r)
+        if not np.all(np.isfinite(new)) or np.max(np.abs(new)) > _BOUND:
+            raise diverged(k + 1, f"x = {_fmt(new)} (|x| > 1e12 or not finite)")
+        x = new
+        path.append(x)
+        record_value()
+    return result(
+        False,
+        f"did not converge in max_iter={max_iter} iterations "
+        f"(||{residual_name}|| = {norm:.3g} > tol = {tol:g}); increase "
+        f"max_iter or tol",
+    )

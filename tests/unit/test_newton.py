@@ -1,0 +1,92 @@
+"""newton_root and newton_minimize against closed forms and sympy."""
+
+import numpy as np
+import pytest
+import sympy as sp
+
+from calcnotes.newton import newton_minimize, newton_root
+from calcnotes.result import DivergenceError
+from calcnotes.symbolic import gradient, hessian, jacobian, to_numpy
+
+
+def test_root_of_two_converges_quadratically():
+    result = newton_root(lambda x: x**2 - 2, lambda x: 2 * x, 1.0)
+    assert result.converged and result.x == pytest.approx(np.sqrt(2), abs=1e-15)
+    # quadratic convergence: the error roughly squares each step
+    # (e_{k+1} = e_k^2 / (2 x_k) for x^2 - 2; Newton's classic example)
+    errors = np.abs(result.path - np.sqrt(2))[:4]
+    np.testing.assert_allclose(errors[1:], errors[:-1] ** 2 / (2 * result.path[:3]), rtol=1e-6)
+
+
+def test_root_of_a_system_matches_sympy():
+    # x^2 + y^2 = 4, x y = 1; sympy's nsolve is the oracle.
+    x, y = sp.symbols("x y", real=True)
+    F = [x**2 + y**2 - 4, x * y - 1]
+    result = newton_root(to_numpy(sp.Matrix(F), [x, y]), to_numpy(jacobian(F, [x, y]), [x, y]), [2.0, 0.5])
+    exact = np.array(sp.nsolve(F, [x, y], [2.0, 0.5]), dtype=float).ravel()
+    np.testing.assert_allclose(result.x, exact, atol=1e-12)
+    assert result.path.shape == (result.n_iter + 1, 2)
+
+
+def test_minimize_quadratic_in_one_step():
+    # f = 1/2 x^T A x - b^T x: Newton lands on A^{-1} b in one step.
+    A = np.array([[4.0, 1.0], [1.0, 3.0]])
+    b = np.array([1.0, 2.0])
+    result = newton_minimize(lambda v: A @ v - b, lambda v: A, [10.0, -7.0], f=lambda v: 0.5 * v @ A @ v - b @ v)
+    np.testing.assert_allclose(result.x, np.linalg.solve(A, b), atol=1e-12)
+    assert result.n_iter == 1 and result.values.shape == (2,)
+
+
+def test_minimize_one_variable_omega_constant():
+    # argmin e^x - ln x = W(1) (see test_gradient_descent), f'' = e^x + 1/x^2
+    result = newton_minimize(lambda x: np.exp(x) - 1 / x, lambda x: np.exp(x) + 1 / x**2, 0.5)
+    assert result.x == pytest.approx(float(sp.LambertW(1)), abs=1e-14)
+    assert result.n_iter < 10 and isinstance(result.x, float)
+
+
+def test_minimize_rosenbrock_with_sympy_derivatives():
+    x, y = sp.symbols("x y", real=True)
+    rosen = (1 - x) ** 2 + 100 * (y - x**2) ** 2  # minimum at (1, 1)
+    g = to_numpy(gradient(rosen, [x, y]), [x, y])
+    H = to_numpy(hessian(rosen, [x, y]), [x, y])
+    result = newton_minimize(g, H, [-1.2, 1.0])
+    np.testing.assert_allclose(result.x, [1.0, 1.0], atol=1e-10)
+
+
+def test_zero_or_singular_derivative_names_the_fix():
+    with pytest.raises(ValueError, match=r"df is zero at x=0; Newton's method cannot take a step here.*start elsewhere"):
+        newton_root(lambda x: x**2 - 2, lambda x: 2 * x, 0.0)
+    # a zero Hessian (f flat to second order), then a rank-1 one
+    with pytest.raises(ValueError, match=r"Hessian is singular at x=\[0. 0.\] \(det=0\); Newton's method cannot take a step here: start elsewhere or use gradient_descent"):
+        newton_minimize(lambda v: np.array([1.0, 1.0]), lambda v: np.zeros((2, 2)), [0.0, 0.0])
+    with pytest.raises(ValueError, match=r"Hessian is singular.*\(det=0\)"):
+        newton_minimize(lambda v: v, lambda v: np.ones((2, 2)), [1.0, 2.0])  # rank 1
+    with pytest.raises(ValueError, match=r"Hessian is not finite at x=1; .*use gradient_descent"):
+        newton_minimize(lambda x: x, lambda x: np.inf, 1.0)
+    with pytest.raises(ValueError, match=r"Hessian\(x\) has shape \(2,\), expected \(2, 2\)"):
+        newton_minimize(lambda v: v, lambda v: np.ones(2), [1.0, 2.0])
+
+
+def test_divergence_raises_with_partial_path():
+    # arctan from |x0| > 1.39 overshoots further each step (classic example).
+    with pytest.raises(DivergenceError, match=r"\|x\| > 1e12.*start closer to the root") as info:
+        newton_root(np.arctan, lambda x: 1 / (1 + x**2), 3.0)
+    assert np.all(np.isfinite(info.value.result.path))
+    assert newton_root(np.arctan, lambda x: 1 / (1 + x**2), 1.0).x == 0.0
+
+
+def test_minimize_divergence_message():
+    # nearly flat curvature: the step g / f'' = 1e13 leaves any scale
+    with pytest.raises(DivergenceError, match=r"start closer to the minimum or use gradient_descent"):
+        newton_minimize(lambda x: 1.0, lambda x: 1e-13, 0.0)
+
+
+def test_max_iter_and_bad_inputs():
+    result = newton_root(lambda x: x**2 - 2, lambda x: 2 * x, 1.0, max_iter=1)
+    assert not result.converged and result.n_iter == 1
+    with pytest.raises(TypeError, match=r"df must be a function"):
+        newton_root(np.sin, None, 1.0)
+    with pytest.raises(TypeError, match=r"f must be a function"):
+        newton_minimize(np.sin, np.cos, 1.0, f="f")
+    with pytest.raises(ValueError, match=r"x0 contains inf"):
+        newton_minimize(np.sin, np.cos, np.inf)
