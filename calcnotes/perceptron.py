@@ -1,0 +1,375 @@
+r"""The perceptron: its criterion, the criterion's gradient, and two models.
+
+Binary (seed 004's convention): labels :math:`y_i \in \{0,1\}`, prediction
+:math:`h_i = 1` if :math:`z_i = x_i^Tw + b \ge 0` else 0. The *perceptron
+criterion* sums over the misclassified points :math:`M` only:
+
+.. math:: L(w, b) = \sum_{i \in M_0} z_i - \sum_{i \in M_1} z_i
+          = \sum_{i=1}^n (h_i - y_i)\, z_i \;\ge 0
+
+(:math:`M_0`: label 0 predicted 1; :math:`M_1`: label 1 predicted 0;
+correct points have :math:`h_i - y_i = 0`). Where no :math:`z_i = 0`,
+
+.. math:: \nabla_w L = X^T(h - y), \qquad \partial_b L = \sum_i (h_i - y_i).
+
+The notes' slips: one line rewrites :math:`L` as
+:math:`\sum_{i=1}^n (1 - 2y^i)\,x^T\theta`, a sum over *all* points, which
+drops the restriction to :math:`M` (that sum is unbounded below, so it has
+no minimum); the gradient is then written :math:`x^{iT}\sum_i(h - y)`, where
+the sum belongs outside: :math:`\sum_i (h_i - y_i)\,x_i = X^T(h - y)`.
+
+Multiclass: :math:`\hat y_i = \arg\max_j Z_{ij}` with :math:`Z = XW + b`,
+
+.. math:: L(W, b) = \sum_i \bigl(\max_j Z_{ij} - Z_{i y_i}\bigr), \qquad
+          \nabla_W L = X^T(\hat Y - Y), \quad \nabla_b L = \mathbf 1^T(\hat Y - Y)
+
+with one-hot :math:`\hat Y, Y` (the notes' case table for
+:math:`\partial L/\partial\theta_v` reduces to: :math:`+x_i` for
+:math:`v = \hat y_i`, :math:`-x_i` for :math:`v = y_i`, 0 when they agree).
+
+The models use the classic online rule: visit the samples one at a time (in
+a seeded random order) and on a mistake move the weights towards the right
+answer. That rule is sequential by nature, so ``fit`` loops over samples;
+everything else is vectorised.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import numpy as np
+
+from calcnotes._base import ConvergenceWarning, Model, check_w_b, check_X_y
+from calcnotes._validation import (
+    as_float_array,
+    check_binary_labels,
+    check_class_labels,
+    check_int,
+    check_positive,
+)
+
+__all__ = [
+    "perceptron_criterion",
+    "perceptron_criterion_gradient",
+    "multiclass_perceptron_criterion",
+    "multiclass_perceptron_criterion_gradient",
+    "Perceptron",
+    "MulticlassPerceptron",
+]
+
+
+def _binary(X, y, w, b):
+    X, y = check_X_y(X, y)
+    y = check_binary_labels(y)
+    w, b = check_w_b(w, b, X.shape[1])
+    z = X @ w + b
+    return X, y, z, (z >= 0).astype(np.float64)
+
+
+def _multiclass(X, y, W, b):
+    X, y = check_X_y(X, y)
+    W = as_float_array(W, "W", ndim=2)
+    if W.shape[0] != X.shape[1]:
+        raise ValueError(
+            f"W has {W.shape[0]} rows but X has {X.shape[1]} features; W must "
+            f"have shape (n_features, n_classes) = ({X.shape[1]}, k)"
+        )
+    k = W.shape[1]
+    b = as_float_array(b, "b", ndim=1)
+    if b.shape != (k,):
+        raise ValueError(f"b must have shape ({k},) (one entry per column of "
+                         f"W), got {b.shape}")
+    y = check_class_labels(y, "y", n_classes=k)
+    Z = X @ W + b
+    return X, y, Z, Z.argmax(axis=1)
+
+
+def perceptron_criterion(X: Any, y: Any, w: Any, b: float) -> float:
+    r"""Return :math:`\sum_i (h_i - y_i)(x_i^Tw + b)`, summed over mistakes.
+
+    Each misclassified point contributes its distance-like score
+    :math:`|z_i|`; correctly classified points contribute 0. A sum, not a
+    mean (as in the notes).
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+    y : ndarray of shape (n_samples,)
+        Labels 0 or 1.
+    w : ndarray of shape (n_features,)
+    b : float
+
+    Returns
+    -------
+    float, >= 0
+
+    Examples
+    --------
+    >>> perceptron_criterion([[1.0], [-2.0], [3.0]], [1, 1, 0], [1.0], 0.0)
+    5.0
+    """
+    _, y, z, h = _binary(X, y, w, b)
+    return float((h - y) @ z)
+
+
+def perceptron_criterion_gradient(
+    X: Any, y: Any, w: Any, b: float
+) -> tuple[np.ndarray, float]:
+    r"""Return ``(dw, db) = (X^T(h - y), sum(h - y))``.
+
+    The criterion is piecewise linear: this is its gradient wherever no
+    :math:`z_i` is exactly 0 (a subgradient there).
+
+    Returns
+    -------
+    dw : ndarray of shape (n_features,)
+    db : float
+
+    Examples
+    --------
+    >>> perceptron_criterion_gradient([[1.0], [-2.0], [3.0]], [1, 1, 0], [1.0], 0.0)
+    (array([5.]), 0.0)
+    """
+    X, y, _, h = _binary(X, y, w, b)
+    return X.T @ (h - y), float(np.sum(h - y))
+
+
+def multiclass_perceptron_criterion(X: Any, y: Any, W: Any, b: Any) -> float:
+    r"""Return :math:`\sum_i (\max_j Z_{ij} - Z_{iy_i})` with :math:`Z = XW + b`.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+    y : ndarray of shape (n_samples,)
+        Integer labels in ``0..n_classes-1``.
+    W : ndarray of shape (n_features, n_classes)
+    b : ndarray of shape (n_classes,)
+
+    Returns
+    -------
+    float, >= 0
+
+    Examples
+    --------
+    >>> multiclass_perceptron_criterion([[1.0, 0.0]], [1], [[2.0, 0.0], [0.0, 1.0]], [0.0, 0.0])
+    2.0
+    """
+    _, y, Z, _ = _multiclass(X, y, W, b)
+    return float(np.sum(Z.max(axis=1) - Z[np.arange(y.size), y]))
+
+
+def multiclass_perceptron_criterion_gradient(
+    X: Any, y: Any, W: Any, b: Any
+) -> tuple[np.ndarray, np.ndarray]:
+    r"""Return ``(dW, db) = (X^T(Y_hat - Y), sum of rows of (Y_hat - Y))``.
+
+    ``Y_hat`` and ``Y`` are the one-hot predicted and true classes (ties in
+    the arg max go to the lowest index). Gradient where the arg max is
+    unique.
+
+    Returns
+    -------
+    dW : ndarray of shape (n_features, n_classes)
+    db : ndarray of shape (n_classes,)
+
+    Examples
+    --------
+    >>> dW, db = multiclass_perceptron_criterion_gradient(
+    ...     [[1.0, 0.0]], [1], [[2.0, 0.0], [0.0, 1.0]], [0.0, 0.0])
+    >>> dW
+    array([[ 1., -1.],
+           [ 0.,  0.]])
+    """
+    X, y, Z, y_hat = _multiclass(X, y, W, b)
+    D = np.zeros_like(Z)
+    rows = np.arange(y.size)
+    D[rows, y_hat] += 1.0
+    D[rows, y] -= 1.0
+    return X.T @ D, D.sum(axis=0)
+
+
+class _PerceptronBase(Model):
+    def __init__(
+        self,
+        *,
+        learning_rate: float = 1.0,
+        max_iter: int = 1000,
+        shuffle: bool = True,
+        random_state: int | None = 0,
+    ) -> None:
+        self.learning_rate = learning_rate
+        self.max_iter = max_iter
+        self.shuffle = shuffle
+        self.random_state = random_state
+
+    def _settings(self) -> tuple[float, int, np.random.Generator]:
+        learning_rate = check_positive(self.learning_rate, "learning_rate")
+        max_iter = check_int(self.max_iter, "max_iter", minimum=1)
+        return learning_rate, max_iter, np.random.default_rng(self.random_state)
+
+    def _run(self, X, y, step, count_mistakes) -> None:
+        """Epochs of the online rule until a pass makes no mistake."""
+        learning_rate, max_iter, rng = self._settings()
+        n = X.shape[0]
+        self.mistakes_history_: list[int] = []
+        for epoch in range(1, max_iter + 1):
+            order = rng.permutation(n) if self.shuffle else range(n)
+            mistakes = 0
+            for i in order:  # sequential by definition of the rule
+                mistakes += step(X[i], y[i], learning_rate)
+            self.mistakes_history_.append(mistakes)
+            if mistakes == 0:
+                break
+        self.n_iter_ = epoch
+        self.mistakes_history_ = np.array(self.mistakes_history_)
+        if mistakes:
+            warnings.warn(
+                f"{type(self).__name__} still made {count_mistakes()} "
+                f"mistakes after max_iter={max_iter} epochs; the classes are "
+                f"probably not linearly separable (then no epoch is ever "
+                f"mistake-free): use LogisticRegression, or add features",
+                ConvergenceWarning, stacklevel=3,
+            )
+
+
+class Perceptron(_PerceptronBase):
+    r"""Binary perceptron with the classic online update rule.
+
+    For each sample (labels 0/1), with :math:`h = [x^Tw + b \ge 0]`:
+
+    .. math:: w \leftarrow w + \eta\,(y - h)\,x, \qquad b \leftarrow b + \eta\,(y - h)
+
+    i.e. a stochastic gradient step on :func:`perceptron_criterion`.
+    Starts from ``w = 0, b = 0``; an epoch visits all samples in a seeded
+    random order; ``fit`` stops after the first epoch without a mistake
+    (guaranteed to happen for linearly separable data).
+
+    Parameters
+    ----------
+    learning_rate : float, default 1.0
+        :math:`\eta`. From zero weights it only rescales w and b.
+    max_iter : int, default 1000
+        Maximum number of epochs.
+    shuffle : bool, default True
+    random_state : int or None, default 0
+        Seed of ``np.random.default_rng`` for the visiting order.
+
+    Attributes
+    ----------
+    coef_ : ndarray of shape (n_features,)
+    intercept_ : float
+    n_iter_ : int
+        Epochs run.
+    mistakes_history_ : ndarray of shape (n_iter_,)
+        Updates made in each epoch (the last is 0 when converged).
+    n_features_in_ : int
+
+    Examples
+    --------
+    >>> X = [[2.0, 1.0], [1.0, 3.0], [-1.0, -1.0], [-2.0, 0.5]]
+    >>> model = Perceptron().fit(X, [1, 1, 0, 0])
+    >>> model.predict(X)
+    array([1, 1, 0, 0])
+    >>> int(model.mistakes_history_[-1])
+    0
+    """
+
+    def fit(self, X: Any, y: Any) -> Perceptron:
+        """Learn from X of shape (n_samples, n_features) and 0/1 labels y of
+        shape (n_samples,); return ``self``."""
+        X, y = check_X_y(X, y)
+        y = check_binary_labels(y)
+        w, b = np.zeros(X.shape[1]), np.zeros(1)
+
+        def step(x, target, learning_rate):
+            error = target - (x @ w + b[0] >= 0)  # y - h, in {-1, 0, 1}
+            if error:
+                w[:] += (learning_rate * error) * x
+                b[0] += learning_rate * error
+            return error != 0
+
+        self.n_features_in_ = X.shape[1]
+        self._run(X, y, step,
+                  lambda: int(np.sum(((X @ w + b[0]) >= 0) != y)))
+        self.coef_, self.intercept_ = w, float(b[0])
+        return self
+
+    def decision_function(self, X: Any) -> np.ndarray:
+        """Return :math:`Xw + b`, shape (n_samples,)."""
+        X = self._check_X(X)
+        return X @ self.coef_ + self.intercept_
+
+    def predict(self, X: Any) -> np.ndarray:
+        """Return labels 0/1 (1 where :math:`x^Tw + b \\ge 0`), shape (n_samples,)."""
+        return (self.decision_function(X) >= 0).astype(np.int64)
+
+
+class MulticlassPerceptron(_PerceptronBase):
+    r"""Multiclass perceptron: one weight column per class, online updates.
+
+    Predicts :math:`\hat y = \arg\max_j (x^TW + b)_j`; on a mistake
+    (:math:`\hat y \ne y`) it moves class :math:`y` towards :math:`x` and
+    class :math:`\hat y` away:
+
+    .. math:: W_{:,y} \mathrel{+}= \eta x,\quad W_{:,\hat y} \mathrel{-}= \eta x,
+              \quad b_y \mathrel{+}= \eta,\quad b_{\hat y} \mathrel{-}= \eta
+
+    a stochastic gradient step on :func:`multiclass_perceptron_criterion`.
+    Same settings and stopping rule as :class:`Perceptron`; labels are
+    integers ``0..k-1`` with ``k = max(y) + 1``.
+
+    Attributes
+    ----------
+    coef_ : ndarray of shape (n_features, n_classes)
+    intercept_ : ndarray of shape (n_classes,)
+    n_iter_, mistakes_history_, n_features_in_
+        As in :class:`Perceptron`.
+    classes_ : ndarray of shape (n_classes,)
+        ``0..k-1``.
+
+    Examples
+    --------
+    >>> X = [[0.0, 3.0], [3.0, 0.0], [-3.0, -3.0], [0.5, 4.0]]
+    >>> MulticlassPerceptron().fit(X, [0, 1, 2, 0]).predict(X)
+    array([0, 1, 2, 0])
+    """
+
+    def fit(self, X: Any, y: Any) -> MulticlassPerceptron:
+        """Learn from X of shape (n_samples, n_features) and integer labels y
+        of shape (n_samples,) in 0..k-1; return ``self``."""
+        X, y = check_X_y(X, y)
+        y = check_class_labels(y)
+        k = int(y.max()) + 1
+        if k < 2:
+            raise ValueError(
+                "y contains only class 0; a classifier needs at least two "
+                "classes (labels 0..k-1 with k >= 2)"
+            )
+        W, b = np.zeros((X.shape[1], k)), np.zeros(k)
+
+        def step(x, target, learning_rate):
+            guess = int(np.argmax(x @ W + b))
+            if guess == target:
+                return False
+            W[:, target] += learning_rate * x
+            W[:, guess] -= learning_rate * x
+            b[target] += learning_rate
+            b[guess] -= learning_rate
+            return True
+
+        self.n_features_in_ = X.shape[1]
+        self.classes_ = np.arange(k)
+        self._run(X, y, step,
+                  lambda: int(np.sum((X @ W + b).argmax(axis=1) != y)))
+        self.coef_, self.intercept_ = W, b
+        return self
+
+    def decision_function(self, X: Any) -> np.ndarray:
+        """Return the scores :math:`XW + b`, shape (n_samples, n_classes)."""
+        X = self._check_X(X)
+        return X @ self.coef_ + self.intercept_
+
+    def predict(self, X: Any) -> np.ndarray:
+        """Return the arg max class of every row, shape (n_samples,)."""
+        return self.decision_function(X).argmax(axis=1)
