@@ -1,0 +1,230 @@
+r"""Softmax (multinomial logistic) regression: loss, gradient and a model.
+
+Model :math:`P = \operatorname{softmax}(XW + b)` row by row, labels
+:math:`y_i \in \{0, \dots, k-1\}` with one-hot matrix :math:`Y`. The loss is
+the mean negative log-likelihood (cross-entropy) plus an L2 penalty on W:
+
+.. math:: L(W, b) = -\frac1n\sum_{i}\sum_{j} Y_{ij}\log P_{ij}
+          + \frac{\lambda}{2}\lVert W\rVert_F^2
+
+.. math:: \nabla_W L = \frac1n X^T(P - Y) + \lambda W, \qquad
+          \nabla_b L = \frac1n \mathbf 1^T (P - Y)
+
+Seed 004 derives this per column (:math:`\partial\log L/\partial\theta_v =
+\sum_i x^i(1\{y^i = v\} - S(x^i\theta_v))`, the log-likelihood's ascent
+direction); the matrix form above is its negative mean. Its margin note
+"add a 1/L factor, then differentiate" is the step
+:math:`\partial \log L = \partial L / L`.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import numpy as np
+
+from calcnotes._base import ConvergenceWarning, Model, check_X_y
+from calcnotes._validation import (
+    as_float_array,
+    check_class_labels,
+    check_int,
+    check_positive,
+)
+from calcnotes.activations import _log_softmax, _softmax
+from calcnotes.losses import _targets
+
+__all__ = [
+    "softmax_regression_loss",
+    "softmax_regression_gradient",
+    "SoftmaxRegression",
+]
+
+
+def _check(X, Y, W, b, l2):
+    X = as_float_array(X, "X", ndim=2)
+    W = as_float_array(W, "W", ndim=2)
+    if W.shape[0] != X.shape[1]:
+        raise ValueError(
+            f"W has {W.shape[0]} rows but X has {X.shape[1]} features; W must "
+            f"have shape (n_features, n_classes) = ({X.shape[1]}, k)"
+        )
+    k = W.shape[1]
+    b = as_float_array(b, "b", ndim=1)
+    if b.shape != (k,):
+        raise ValueError(f"b must have shape ({k},) (one entry per column of "
+                         f"W), got {b.shape}")
+    Y = _targets(Y, k)
+    if Y.shape[0] != X.shape[0]:
+        raise ValueError(
+            f"X has {X.shape[0]} rows but Y has {Y.shape[0]}; pass one label "
+            f"(or one-hot row) per row of X"
+        )
+    return X, Y, W, b, check_positive(l2, "l2", strict=False)
+
+
+def _loss(X, Y, W, b, l2) -> float:
+    return float(-np.sum(Y * _log_softmax(X @ W + b)) / X.shape[0]
+                 + 0.5 * l2 * np.sum(W * W))
+
+
+def _gradient(X, Y, W, b, l2) -> tuple[np.ndarray, np.ndarray]:
+    dZ = (_softmax(X @ W + b) - Y) / X.shape[0]  # (n, k)
+    return X.T @ dZ + l2 * W, dZ.sum(axis=0)
+
+
+def softmax_regression_loss(X: Any, Y: Any, W: Any, b: Any, l2: float = 0.0) -> float:
+    r"""Return the mean cross-entropy of ``softmax(XW + b)`` plus ``l2/2 ||W||^2``.
+
+    Computed with the stable log-softmax (finite for any W).
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+    Y : ndarray of shape (n_samples,) or (n_samples, n_classes)
+        Integer labels in ``0..n_classes-1``, or one-hot rows.
+    W : ndarray of shape (n_features, n_classes)
+    b : ndarray of shape (n_classes,)
+    l2 : float, default 0.0
+        Penalty strength :math:`\lambda \ge 0` (the intercept is not
+        penalised).
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> softmax_regression_loss([[1.0, 2.0]], [2], [[0.0] * 3] * 2, [0.0] * 3)  # log 3
+    1.0986122886681098
+    """
+    return _loss(*_check(X, Y, W, b, l2))
+
+
+def softmax_regression_gradient(
+    X: Any, Y: Any, W: Any, b: Any, l2: float = 0.0
+) -> tuple[np.ndarray, np.ndarray]:
+    r"""Return the gradient ``(dW, db)`` of :func:`softmax_regression_loss`.
+
+    .. math:: dW = \frac1n X^T(P - Y) + \lambda W, \qquad
+              db = \frac1n \mathbf 1^T(P - Y)
+
+    Returns
+    -------
+    dW : ndarray of shape (n_features, n_classes)
+    db : ndarray of shape (n_classes,)
+
+    Examples
+    --------
+    >>> dW, db = softmax_regression_gradient([[3.0]], [0], [[0.0, 0.0]], [0.0, 0.0])
+    >>> dW, db
+    (array([[-1.5,  1.5]]), array([-0.5,  0.5]))
+    """
+    return _gradient(*_check(X, Y, W, b, l2))
+
+
+class SoftmaxRegression(Model):
+    r"""Multinomial logistic regression trained by full-batch gradient descent.
+
+    Minimises :func:`softmax_regression_loss` from ``W = 0, b = 0``.
+
+    Parameters
+    ----------
+    learning_rate : float, default 0.5
+        Step size. With standardised features 0.5 is safe: the loss Hessian
+        is bounded by :math:`\frac{1}{2n}\lVert [X\,1]\rVert_2^2 + \lambda`.
+    max_iter : int, default 1000
+        Maximum number of gradient steps.
+    l2 : float, default 0.0
+        L2 penalty :math:`\lambda` on W. scikit-learn's
+        ``LogisticRegression(C=...)`` corresponds to ``l2 = 1 / (n * C)``.
+    tol : float, default 1e-6
+        Stop when the gradient norm :math:`\lVert(\nabla_W L, \nabla_b L)
+        \rVert_2 \le` `tol`.
+
+    Attributes
+    ----------
+    coef_ : ndarray of shape (n_features, n_classes)
+    intercept_ : ndarray of shape (n_classes,)
+    classes_ : ndarray of shape (n_classes,)
+        ``0..k-1`` with ``k = max(y) + 1``.
+    n_iter_ : int
+    loss_history_ : ndarray of shape (n_iter_ + 1,)
+    n_features_in_ : int
+
+    Examples
+    --------
+    >>> X = [[0.0, 2.0], [2.0, 0.0], [-2.0, -2.0], [0.2, 2.5]]
+    >>> model = SoftmaxRegression(l2=0.1).fit(X, [0, 1, 2, 0])
+    >>> model.predict(X)
+    array([0, 1, 2, 0])
+    >>> model.predict_proba(X).sum(axis=1)
+    array([1., 1., 1., 1.])
+    """
+
+    def __init__(
+        self,
+        *,
+        learning_rate: float = 0.5,
+        max_iter: int = 1000,
+        l2: float = 0.0,
+        tol: float = 1e-6,
+    ) -> None:
+        self.learning_rate = learning_rate
+        self.max_iter = max_iter
+        self.l2 = l2
+        self.tol = tol
+
+    def fit(self, X: Any, y: Any) -> SoftmaxRegression:
+        """Learn from X of shape (n_samples, n_features) and integer labels y
+        of shape (n_samples,) in 0..k-1; return ``self``."""
+        learning_rate = check_positive(self.learning_rate, "learning_rate")
+        max_iter = check_int(self.max_iter, "max_iter", minimum=1)
+        l2 = check_positive(self.l2, "l2", strict=False)
+        tol = check_positive(self.tol, "tol", strict=False)
+        X, y = check_X_y(X, y)
+        y = check_class_labels(y)
+        k = int(y.max()) + 1
+        if k < 2:
+            raise ValueError(
+                "y contains only class 0; a classifier needs at least two "
+                "classes (labels 0..k-1 with k >= 2)"
+            )
+        Y = np.zeros((y.size, k))
+        Y[np.arange(y.size), y] = 1.0
+        W, b = np.zeros((X.shape[1], k)), np.zeros(k)
+        losses = []
+        for it in range(max_iter + 1):
+            losses.append(_loss(X, Y, W, b, l2))
+            dW, db = _gradient(X, Y, W, b, l2)
+            norm = np.sqrt(np.sum(dW * dW) + db @ db)
+            if norm <= tol or it == max_iter:
+                break
+            W -= learning_rate * dW
+            b -= learning_rate * db
+        if it == max_iter:
+            warnings.warn(
+                f"gradient descent stopped at max_iter={max_iter} with "
+                f"gradient norm {norm:.3g} > tol={tol}; increase max_iter or "
+                f"learning_rate, or standardise X",
+                ConvergenceWarning, stacklevel=2,
+            )
+        self.n_features_in_ = X.shape[1]
+        self.classes_ = np.arange(k)
+        self.coef_, self.intercept_ = W, b
+        self.n_iter_ = it
+        self.loss_history_ = np.array(losses)
+        return self
+
+    def decision_function(self, X: Any) -> np.ndarray:
+        """Return the logits :math:`XW + b`, shape (n_samples, n_classes)."""
+        X = self._check_X(X)
+        return X @ self.coef_ + self.intercept_
+
+    def predict_proba(self, X: Any) -> np.ndarray:
+        """Return ``softmax(XW + b)``, shape (n_samples, n_classes)."""
+        return _softmax(self.decision_function(X))
+
+    def predict(self, X: Any) -> np.ndarray:
+        """Return the most probable class of every row, shape (n_samples,)."""
+        return self.decision_function(X).argmax(axis=1)
