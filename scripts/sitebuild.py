@@ -63,3 +63,44 @@ def copy_pages(pages: list[str], docs_dir: Path, *, link: bool = False) -> None:
             target.symlink_to(src / page)
         else:
             shutil.copy2(src / page, target)
+
+
+def build_in_process(config: dict, workdir: Path, *, quiet: bool = True) -> tuple[bool, str]:
+    """Build ``config`` in this process, as ``mkdocs build [-q]`` would; never raises.
+
+    Faster than :func:`build` when many small sites are built (the plugins are
+    imported once). ``quiet`` sets the mkdocs logger to ERROR, as ``-q`` does.
+    Returns whether the build succeeded and everything it logged.
+    """
+    import io
+    import logging
+
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort, MkDocsException
+
+    workdir.mkdir(parents=True, exist_ok=True)
+    config_file = workdir / "mkdocs.yml"
+    config_file.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    mkdocs_log = logging.getLogger("mkdocs")
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(logging.Formatter("%(levelname)s - %(message)s"))
+    old_level = mkdocs_log.level
+    mkdocs_log.addHandler(handler)
+    mkdocs_log.setLevel(logging.ERROR if quiet else logging.INFO)
+    ok = False
+    try:
+        cfg = load_config(config_file=str(config_file))
+        cfg.plugins.on_startup(command="build", dirty=False)
+        try:
+            mkdocs_build(cfg)
+            ok = True
+        finally:
+            cfg.plugins.on_shutdown()
+    except (Abort, MkDocsException, SystemExit, Exception) as error:  # a plugin may raise anything
+        stream.write(f"\n{type(error).__name__}: {error}\n")
+    finally:
+        mkdocs_log.removeHandler(handler)
+        mkdocs_log.setLevel(old_level)
+    return ok, stream.getvalue()

@@ -43,17 +43,24 @@ def test_docs_have_executable_blocks():
     assert len(GROUPS) >= 3
 
 
-@pytest.mark.parametrize("blocks", GROUPS)
-def test_page_blocks(blocks: list[ExecBlock], monkeypatch, capsys):
+def run_blocks(blocks: list[ExecBlock], page: str) -> dict:
+    """Run one session's blocks in order in a fresh namespace; return it."""
     from calcnotes import errata
 
-    page = Path(blocks[0].path).relative_to("docs").as_posix()
     errata.reset()
     errata.set_current_page(page)
-    monkeypatch.chdir(ROOT)  # markdown-exec runs blocks from the project root
     namespace: dict = {"__name__": f"docs_{page}", "print": builtins.print}
-    for block in blocks:
-        source = "\n" * block.line + block.code  # line numbers as in the page
-        exec(compile(source, block.path, "exec"), namespace)  # noqa: S102
+    try:
+        for block in blocks:
+            source = "\n" * block.line + block.code  # line numbers as in the page
+            exec(compile(source, block.path, "exec"), namespace)  # noqa: S102
+    finally:
+        errata.reset()
+    return namespace
+
+
+@pytest.mark.parametrize("blocks", GROUPS)
+def test_page_blocks(blocks: list[ExecBlock], monkeypatch, capsys):
+    monkeypatch.chdir(ROOT)  # markdown-exec runs blocks from the project root
+    run_blocks(blocks, Path(blocks[0].path).relative_to("docs").as_posix())
     capsys.readouterr()
-    errata.reset()

@@ -66,6 +66,20 @@ def _guarded_run(code: str, returncode: int | None = None, session: str | None =
         raise
 
 
+def on_config(config):
+    """Keep warnings countable under ``-q``.
+
+    ``mkdocs build -q`` raises the mkdocs logger to ERROR, so warnings (a
+    broken link, a missing anchor) are never emitted and strict mode passes.
+    A strict build must see them: put the level back to WARNING.
+    """
+    if config.strict:
+        mkdocs_log = logging.getLogger("mkdocs")
+        if mkdocs_log.getEffectiveLevel() > logging.WARNING:
+            mkdocs_log.setLevel(logging.WARNING)
+    return config
+
+
 def on_startup(command: str, dirty: bool) -> None:
     """Install the guard once per process (idempotent across config reloads)."""
     current = _mx_python._run_python
