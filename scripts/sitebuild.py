@@ -29,6 +29,8 @@ def site_config(docs_dir: Path, site_dir: Path, nav: list | None = None, *, stri
     config["site_dir"] = str(site_dir)
     config["hooks"] = [str(ROOT / h) for h in config.get("hooks", [])]
     config["watch"] = [str(ROOT / w) for w in config.get("watch", [])]
+    if "custom_dir" in config.get("theme", {}):
+        config["theme"]["custom_dir"] = str(ROOT / config["theme"]["custom_dir"])
     if nav is not None:
         config["nav"] = nav
     if not strict_links:
