@@ -1,0 +1,71 @@
+"""calcnotes.errata: an erratum is checked both ways, and recorded for the Errata page."""
+
+import numpy as np
+import pytest
+import sympy as sp
+
+from calcnotes import errata
+from calcnotes.errata import erratum, errata_table
+
+
+@pytest.fixture(autouse=True)
+def _clean_registry():
+    errata.reset()
+    yield
+    errata.reset()
+
+
+def test_valid_erratum_renders_and_is_recorded():
+    errata.set_current_page("calculus/derivatives.md", "Derivatives")
+    md = erratum("e-ten", where="seed 003, page 7", quantity="$(1+1/10)^{10}$", notes=2.592,
+                 correct=2.5937, computed=(1 + 1 / 10) ** 10, atol=5e-5, reason="slip")
+    assert 'id="erratum-e-ten"' in md and "2.592" in md and "2.5937" in md
+    [item] = errata.errata()
+    assert (item.page, item.page_title, item.anchor) == ("calculus/derivatives.md", "Derivatives", "erratum-e-ten")
+    assert "[Derivatives](calculus/derivatives.md#erratum-e-ten)" in errata_table()
+
+
+def test_notes_that_agree_are_no_erratum():
+    with pytest.raises(AssertionError, match="not an erratum"):
+        erratum("same", where="w", quantity="q", notes=4.0, correct=4.0, computed=2.0**2, reason="r")
+
+
+def test_wrong_correction_is_refused():
+    with pytest.raises(AssertionError, match="fix the correction"):
+        erratum("bad-fix", where="w", quantity="q", notes=5.0, correct=4.1, computed=4.0, reason="r")
+
+
+def test_rounded_correction_needs_its_tolerance():
+    with pytest.raises(AssertionError, match="differs from the recomputed"):
+        erratum("rounded", where="w", quantity="q", notes=2.592, correct=2.5937, computed=(1.1) ** 10, reason="r")
+
+
+def test_symbolic_values_compare_exactly():
+    x = sp.Symbol("x")
+    md = erratum("sym", where="w", quantity="q", notes=x**2, correct=2 * x,
+                 computed=sp.diff(x**2, x), reason="differentiate", record=False)
+    assert "2 x" in md  # sympy's LaTeX of 2x
+    with pytest.raises(AssertionError):
+        erratum("sym2", where="w", quantity="q", notes=2 * x, correct=2 * x,
+                computed=sp.diff(x**2, x), reason="r", record=False)
+
+
+def test_arrays_compare_elementwise_and_by_shape():
+    erratum("arr", where="w", quantity="q", notes=np.array([1.0, 2.0]), correct=np.array([1.0, 3.0]),
+            computed=np.array([1.0, 3.0]), reason="r", record=False)
+    with pytest.raises(AssertionError):
+        erratum("shape", where="w", quantity="q", notes=np.ones(2), correct=np.ones(3),
+                computed=np.ones(3).reshape(3, 1), reason="r", record=False)
+
+
+@pytest.mark.parametrize("key", ["Bad Key", "under_score", "-lead", ""])
+def test_key_must_be_a_slug(key):
+    with pytest.raises(ValueError, match="slug"):
+        erratum(key, where="w", quantity="q", notes=1, correct=2, computed=2, reason="r")
+
+
+def test_key_unique_per_page():
+    errata.set_current_page("p.md")
+    erratum("k", where="w", quantity="q", notes=1, correct=2, computed=2, reason="r")
+    with pytest.raises(ValueError, match="used twice"):
+        erratum("k", where="w", quantity="q", notes=1, correct=2, computed=2, reason="r")
