@@ -1,0 +1,597 @@
+r"""A multilayer perceptron of any depth with hand-written backprop.
+
+Row convention (one sample per row, as in seed 004): for layers
+:math:`l = 1, \dots, L`
+
+.. math:: Z_l = A_{l-1} W_l + b_l, \qquad A_l = f(Z_l), \qquad A_0 = X,
+
+with ``W_l`` of shape (n_{l-1}, n_l), ``b_l`` of shape (n_l,), the hidden
+activation :math:`f` (sigmoid, tanh or relu) and the output function
+:math:`g` on the last layer. Each output is paired with the loss whose
+gradient in :math:`Z_L` is the "prediction minus target":
+
+=============  ===========================  ===============================
+``output``     loss (a mean)                :math:`dZ_L = \partial L/\partial Z_L`
+=============  ===========================  ===============================
+``softmax``    categorical cross-entropy    :math:`(A_L - Y)/n`
+``sigmoid``    binary cross-entropy         :math:`(A_L - Y)/(n\,m)`
+``identity``   mean squared error           :math:`2(A_L - Y)/(n\,m)`
+=============  ===========================  ===============================
+
+(:math:`m` outputs.) Backprop in matrix form then runs, for
+:math:`l = L, \dots, 1`:
+
+.. math:: dW_l = A_{l-1}^T dZ_l, \quad db_l = \mathbf 1^T dZ_l, \quad
+          dZ_{l-1} = (dZ_l W_l^T) \odot f'(Z_{l-1}).
+
+Seed 004 writes the depth-2 case as
+:math:`x^T\bigl((q - y)v^T \times z(1-z)\bigr)`: exactly :math:`dW_1` with
+a sigmoid hidden layer, up to the :math:`1/n` of the mean. Seed 003's
+scalar chain for :math:`\partial L/\partial w_{11}` is the same product for
+one weight.
+
+The public functions validate their input; :class:`MLP` checks the data
+once in ``fit`` and then calls the unchecked kernels ``_forward`` and
+``_backward``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from calcnotes._base import Model
+from calcnotes._validation import (
+    as_float_array,
+    check_binary_labels,
+    check_choice,
+    check_class_labels,
+    check_int,
+    check_positive,
+)
+from calcnotes.activations import _log_softmax
+
+__all__ = ["init_params", "forward", "backward", "loss", "MLP"]
+
+ACTIVATIONS = ("sigmoid", "tanh", "relu")
+OUTPUTS = ("softmax", "sigmoid", "identity")
+Params = dict[str, np.ndarray]
+
+
+# --- kernels (no validation) --------------------------------------------
+
+
+def _activate(Z: np.ndarray, name: str) -> np.ndarray:
+    if name == "sigmoid":
+        A = np.multiply(Z, 0.5)
+        np.tanh(A, out=A)  # sigma(z) = (1 + tanh(z/2)) / 2: never overflows
+        A += 1.0
+        A *= 0.5
+        return A
+    if name == "tanh":
+        return np.tanh(Z)
+    if name == "relu":
+        return np.maximum(Z, 0.0)
+    # softmax over the class axis, shifted by the row maximum
+    E = np.subtract(Z, Z.max(axis=1, keepdims=True))
+    np.exp(E, out=E)
+    E /= E.sum(axis=1, keepdims=True)
+    return E
+
+
+def _times_derivative(dA: np.ndarray, A: np.ndarray, name: str) -> np.ndarray:
+    """dA * f'(Z), using f' written through the output A = f(Z)."""
+    if name == "sigmoid":
+        dZ = np.subtract(1.0, A)  # sigma' = A (1 - A)
+        dZ *= A
+    elif name == "tanh":
+        dZ = np.multiply(A, A)  # tanh' = 1 - A^2
+        np.subtract(1.0, dZ, out=dZ)
+    else:
+        return np.multiply(dA, A > 0)  # relu' = 1 where z > 0 (i.e. A > 0)
+    dZ *= dA
+    return dZ
+
+
+def _forward(X, Ws, bs, activation, output):
+    """Return the lists [A0 = X, A1, ..., AL] and [Z1, ..., ZL]."""
+    As, Zs = [X], []
+    for l, (W, b) in enumerate(zip(Ws, bs), start=1):
+        Z = As[-1] @ W
+        Z += b
+        Zs.append(Z)
+        if l < len(Ws):
+            As.append(_activate(Z, activation))
+        else:
+            As.append(Z if output == "identity" else _activate(Z, output))
+    return As, Zs
+
+
+def _output_delta(A_out, Y, output, scale):
+    """dZ_L times `scale`/(1/n): see the table in the module docstring."""
+    dZ = np.subtract(A_out, Y)
+    if output == "softmax":
+        dZ *= scale
+    elif output == "sigmoid":
+        dZ *= scale / Y.shape[1]
+    else:
+        dZ *= 2.0 * scale / Y.shape[1]
+    return dZ
+
+
+def _backward(As, Ws, dZ, activation):
+    """Backprop from dZ_L; returns the lists [dW1..dWL], [db1..dbL]."""
+    L = len(Ws)
+    dWs, dbs = [None] * L, [None] * L
+    for l in range(L - 1, -1, -1):  # layer l+1 in the maths
+        dWs[l] = As[l].T @ dZ
+        dbs[l] = dZ.sum(axis=0)
+        if l:
+            dZ = _times_derivative(dZ @ Ws[l].T, As[l], activation)
+    return dWs, dbs
+
+
+def _loss(Y, Z_out, A_out, output) -> float:
+    n = Y.shape[0]
+    if output == "softmax":
+        return float(-np.sum(Y * _log_softmax(Z_out)) / n)
+    if output == "sigmoid":
+        # BCE from the logits: max(z, 0) - y z + log(1 + e^-|z|)
+        return float(np.mean(np.maximum(Z_out, 0.0) - Y * Z_out
+                             + np.log1p(np.exp(-np.abs(Z_out)))))
+    R = A_out - Y
+    return float(np.mean(R * R))
+
+
+# --- checks ----------------------------------------------------------------
+
+
+def _split(params: Params) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    if not isinstance(params, dict):
+        raise TypeError(
+            f"params must be the dict returned by init_params (keys 'W1', "
+            f"'b1', ...), got {type(params).__name__}"
+        )
+    L = len(params) // 2
+    if L == 0 or sorted(params) != sorted(
+        [f"W{l}" for l in range(1, L + 1)] + [f"b{l}" for l in range(1, L + 1)]
+    ):
+        raise ValueError(
+            f"params must have keys W1, b1, ..., WL, bL, got "
+            f"{sorted(params)}; build it with init_params(layer_sizes)"
+        )
+    Ws = [as_float_array(params[f"W{l}"], f"W{l}", ndim=2) for l in range(1, L + 1)]
+    bs = [as_float_array(params[f"b{l}"], f"b{l}", ndim=1) for l in range(1, L + 1)]
+    for l in range(L):
+        if bs[l].shape[0] != Ws[l].shape[1] or (
+            l and Ws[l].shape[0] != Ws[l - 1].shape[1]
+        ):
+            raise ValueError(
+                f"layer {l + 1} does not fit: W{l + 1} has shape "
+                f"{Ws[l].shape}, b{l + 1} {bs[l].shape}"
+                + (f", previous W{l} {Ws[l - 1].shape}" if l else "")
+                + "; W_l must be (n_{l-1}, n_l) and b_l (n_l,)"
+            )
+    return Ws, bs
+
+
+def _check_X(X: Any, Ws: list[np.ndarray]) -> np.ndarray:
+    X = as_float_array(X, "X", ndim=2)
+    if X.shape[1] != Ws[0].shape[0]:
+        raise ValueError(
+            f"X has {X.shape[1]} features but W1 expects {Ws[0].shape[0]}; "
+            f"the first layer size must equal the number of columns of X"
+        )
+    return X
+
+
+def _check_Y(Y: Any, n: int, m: int, output: str) -> np.ndarray:
+    """Targets as an (n, m) float array (labels are one-hot encoded)."""
+    if output == "softmax":
+        Y_arr = as_float_array(Y, "Y", ndim=(1, 2))
+        if Y_arr.ndim == 1:
+            labels = check_class_labels(Y_arr, "Y", n_classes=m)
+            Y_arr = np.zeros((labels.size, m))
+            Y_arr[np.arange(labels.size), labels] = 1.0
+    else:
+        Y_arr = as_float_array(Y, "Y", ndim=(1, 2))
+        if Y_arr.ndim == 1:
+            Y_arr = Y_arr[:, None]
+    if Y_arr.shape != (n, m):
+        raise ValueError(
+            f"Y must have shape ({n}, {m}) (one row per sample, one column "
+            f"per output unit), got {Y_arr.shape}"
+        )
+    if output == "sigmoid":
+        bad = (Y_arr < 0) | (Y_arr > 1)
+        if bad.any():
+            raise ValueError(
+                f"Y must hold targets in [0, 1] for output='sigmoid', got "
+                f"{Y_arr[bad][0]}; encode labels as 0/1 (or use "
+                f"output='identity' for regression)"
+            )
+    return Y_arr
+
+
+# --- public functions ------------------------------------------------------
+
+
+def init_params(
+    layer_sizes: Any,
+    activation: str = "sigmoid",
+    random_state: int | np.random.Generator | None = None,
+) -> Params:
+    r"""Return initial weights ``{"W1", "b1", ..., "WL", "bL"}``.
+
+    :math:`W_l` is drawn from :math:`\mathcal N(0, s^2)` with Glorot's
+    :math:`s^2 = 2/(n_{l-1} + n_l)` for sigmoid and tanh, He's
+    :math:`s^2 = 2/n_{l-1}` for relu; biases start at 0. The draws are
+    made in layer order with ``rng.standard_normal``, so the same seed
+    gives the same network.
+
+    Parameters
+    ----------
+    layer_sizes : sequence of int, length L + 1 >= 2
+        ``(n_features, hidden sizes..., n_outputs)``.
+    activation : {"sigmoid", "tanh", "relu"}, default "sigmoid"
+    random_state : int, numpy Generator or None
+        Seed for ``np.random.default_rng`` (or a Generator to draw from).
+
+    Returns
+    -------
+    dict of ndarray
+        ``W_l`` of shape (layer_sizes[l-1], layer_sizes[l]) and ``b_l`` of
+        shape (layer_sizes[l],).
+
+    Examples
+    --------
+    >>> params = init_params((2, 3, 1), random_state=0)
+    >>> {name: p.shape for name, p in params.items()}
+    {'W1': (2, 3), 'b1': (3,), 'W2': (3, 1), 'b2': (1,)}
+    """
+    activation = check_choice(activation, "activation", ACTIVATIONS)
+    if isinstance(layer_sizes, (str, bytes)) or not hasattr(layer_sizes, "__len__"):
+        raise TypeError(
+            f"layer_sizes must be a sequence of ints such as (64, 32, 10), "
+            f"got {layer_sizes!r}"
+        )
+    sizes = [check_int(s, "each layer size", minimum=1) for s in layer_sizes]
+    if len(sizes) < 2:
+        raise ValueError(
+            f"layer_sizes needs at least an input and an output size, got "
+            f"{list(layer_sizes)}; e.g. (n_features, n_outputs)"
+        )
+    rng = np.random.default_rng(random_state)
+    params: Params = {}
+    for l, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:]), start=1):
+        var = 2.0 / n_in if activation == "relu" else 2.0 / (n_in + n_out)
+        params[f"W{l}"] = rng.standard_normal((n_in, n_out)) * np.sqrt(var)
+        params[f"b{l}"] = np.zeros(n_out)
+    return params
+
+
+def forward(
+    X: Any, params: Params, activation: str = "sigmoid", output: str = "softmax"
+) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    r"""Return the network output :math:`A_L` and the cache for backprop.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+    params : dict from :func:`init_params`
+    activation : {"sigmoid", "tanh", "relu"}
+        Hidden-layer activation.
+    output : {"softmax", "sigmoid", "identity"}
+        Output function.
+
+    Returns
+    -------
+    A_out : ndarray of shape (n_samples, n_outputs)
+    cache : dict
+        ``"A0"`` (= X), ``"Z1"``, ``"A1"``, ..., ``"ZL"``, ``"AL"``.
+
+    Examples
+    --------
+    >>> params = {"W1": np.array([[1.0], [-1.0]]), "b1": np.array([0.0])}
+    >>> A_out, cache = forward([[2.0, 2.0]], params, output="sigmoid")
+    >>> A_out, sorted(cache)
+    (array([[0.5]]), ['A0', 'A1', 'Z1'])
+    """
+    activation = check_choice(activation, "activation", ACTIVATIONS)
+    output = check_choice(output, "output", OUTPUTS)
+    Ws, bs = _split(params)
+    X = _check_X(X, Ws)
+    As, Zs = _forward(X, Ws, bs, activation, output)
+    cache = {"A0": X}
+    for l in range(1, len(Ws) + 1):
+        cache[f"Z{l}"], cache[f"A{l}"] = Zs[l - 1], As[l]
+    return As[-1], cache
+
+
+def backward(
+    Y: Any,
+    params: Params,
+    cache: dict[str, np.ndarray],
+    activation: str = "sigmoid",
+    output: str = "softmax",
+) -> Params:
+    r"""Return the gradients of :func:`loss` for every ``W_l`` and ``b_l``.
+
+    Backprop in matrix form (see the module docstring), starting from
+    :math:`dZ_L = (A_L - Y)/n` (softmax; the table there for the others)::
+
+        for l = L, ..., 1:
+            dW_l = A_{l-1}.T @ dZ
+            db_l = dZ.sum(axis=0)
+            dZ   = (dZ @ W_l.T) * f'(Z_{l-1})     # not needed after l = 1
+
+    Parameters
+    ----------
+    Y : ndarray of shape (n_samples, n_outputs), or (n_samples,)
+        Targets: one-hot rows or integer labels for ``softmax``; 0/1 for
+        ``sigmoid``; real values for ``identity``.
+    params : dict from :func:`init_params`
+    cache : dict from :func:`forward`
+    activation, output : str
+        As passed to :func:`forward`.
+
+    Returns
+    -------
+    dict of ndarray
+        Same keys and shapes as `params`: ``grads["W1"]`` is
+        :math:`\partial L/\partial W_1`, and so on.
+
+    Examples
+    --------
+    >>> params = {"W1": np.array([[1.0], [-1.0]]), "b1": np.array([0.0])}
+    >>> _, cache = forward([[2.0, 2.0]], params, output="sigmoid")
+    >>> backward([1.0], params, cache, output="sigmoid")
+    {'W1': array([[-1.], [-1.]]), 'b1': array([-0.5])}
+    """
+    activation = check_choice(activation, "activation", ACTIVATIONS)
+    output = check_choice(output, "output", OUTPUTS)
+    Ws, _ = _split(params)
+    L = len(Ws)
+    missing = [k for k in ["A0", *(f"A{l}" for l in range(1, L + 1))] if k not in cache]
+    if missing:
+        raise ValueError(
+            f"cache is missing {missing}; pass the cache returned by "
+            f"forward(X, params, ...) with the same params"
+        )
+    As = [cache[f"A{l}"] for l in range(L + 1)]
+    Y = _check_Y(Y, As[0].shape[0], Ws[-1].shape[1], output)
+    dZ = _output_delta(As[-1], Y, output, 1.0 / Y.shape[0])
+    dWs, dbs = _backward(As, Ws, dZ, activation)
+    grads: Params = {}
+    for l in range(1, L + 1):
+        grads[f"W{l}"], grads[f"b{l}"] = dWs[l - 1], dbs[l - 1]
+    return grads
+
+
+def loss(Y: Any, Z_out: Any, output: str = "softmax") -> float:
+    r"""Return the training loss from the output layer's logits :math:`Z_L`.
+
+    ``softmax``: mean categorical cross-entropy; ``sigmoid``: binary
+    cross-entropy averaged over all entries; ``identity``: mean squared
+    error over all entries. Computed from the logits (``cache["ZL"]``), so
+    it is finite for any weights.
+
+    Parameters
+    ----------
+    Y : ndarray of shape (n_samples, n_outputs), or (n_samples,)
+        Targets as in :func:`backward`.
+    Z_out : ndarray of shape (n_samples, n_outputs)
+        ``cache[f"Z{L}"]`` from :func:`forward`.
+    output : {"softmax", "sigmoid", "identity"}
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> loss([0, 1], [[0.0, 0.0], [0.0, 0.0]])  # log 2
+    0.6931471805599453
+    """
+    output = check_choice(output, "output", OUTPUTS)
+    Z_out = as_float_array(Z_out, "Z_out", ndim=2)
+    Y = _check_Y(Y, Z_out.shape[0], Z_out.shape[1], output)
+    A_out = Z_out if output == "identity" else None
+    return _loss(Y, Z_out, A_out, output)
+
+
+class MLP(Model):
+    r"""Multilayer perceptron trained by (minibatch) gradient descent.
+
+    Parameters
+    ----------
+    hidden_sizes : tuple of int, default (64,)
+        Units per hidden layer; ``()`` gives a network without hidden
+        layers (softmax / logistic / linear regression).
+    activation : {"sigmoid", "tanh", "relu"}, default "sigmoid"
+    output : {"softmax", "sigmoid", "identity"}, default "softmax"
+        ``softmax``: classes ``0..k-1``; ``sigmoid``: 0/1 labels (one
+        output unit) or a 0/1 matrix (multi-label); ``identity``:
+        regression with the mean squared error.
+    learning_rate : float, default 0.1
+    batch_size : int or None, default None
+        ``None``: full batch (one step per epoch). An int: minibatches of
+        that size (the last one may be smaller) from a fresh seeded
+        permutation every epoch.
+    epochs : int, default 100
+        Passes over the training data.
+    random_state : int or None, default 0
+        Seed of ``np.random.default_rng``, which draws the initial weights
+        (:func:`init_params`) and then one ``rng.permutation(n)`` per epoch
+        (minibatch only).
+
+    Attributes
+    ----------
+    params_ : dict of ndarray
+        ``W1, b1, ..., WL, bL``.
+    loss_history_ : ndarray of shape (epochs,)
+        Mean over the epoch's minibatches of the loss each step saw
+        (before its update); for full batch, the loss before each step.
+    n_iter_ : int
+        Epochs run.
+    classes_ : ndarray
+        ``0..k-1`` (``softmax``) or ``[0, 1]`` (``sigmoid``).
+    n_features_in_, n_outputs_ : int
+
+    Examples
+    --------
+    XOR, which no linear model can fit:
+
+    >>> X = [[0, 0], [0, 1], [1, 0], [1, 1]]
+    >>> model = MLP(hidden_sizes=(4,), activation="tanh", output="sigmoid",
+    ...             learning_rate=0.5, epochs=1000).fit(X, [0, 1, 1, 0])
+    >>> model.predict(X)
+    array([0, 1, 1, 0])
+    """
+
+    def __init__(
+        self,
+        *,
+        hidden_sizes: tuple[int, ...] = (64,),
+        activation: str = "sigmoid",
+        output: str = "softmax",
+        learning_rate: float = 0.1,
+        batch_size: int | None = None,
+        epochs: int = 100,
+        random_state: int | None = 0,
+    ) -> None:
+        self.hidden_sizes = hidden_sizes
+        self.activation = activation
+        self.output = output
+        self.learning_rate = learning_rate
+        self.batch_size = batch_size
+        self.epochs = epochs
+        self.random_state = random_state
+
+    def _targets(self, y: Any, n: int) -> np.ndarray:
+        output = self.output
+        y_arr = np.asarray(y)
+        if output == "softmax":
+            labels = check_class_labels(y, "y")
+            k = int(labels.max()) + 1
+            if k < 2:
+                raise ValueError("y contains only class 0; a classifier needs "
+                                 "at least two classes (labels 0..k-1)")
+            self.classes_ = np.arange(k)
+            Y = np.zeros((labels.size, k))
+            Y[np.arange(labels.size), labels] = 1.0
+            return Y
+        if output == "sigmoid":
+            self.classes_ = np.array([0, 1])
+            if y_arr.ndim == 1:
+                return check_binary_labels(y, "y")[:, None]
+            Y = as_float_array(y, "y", ndim=2)
+            if not np.all((Y == 0) | (Y == 1)):
+                raise ValueError("y must contain only 0 and 1 for "
+                                 "output='sigmoid'; encode the labels as 0/1")
+            return Y
+        Y = as_float_array(y, "y", ndim=(1, 2))
+        return Y[:, None] if Y.ndim == 1 else Y
+
+    def fit(self, X: Any, y: Any) -> MLP:
+        """Train on X of shape (n_samples, n_features) and y (see ``output``)
+        of shape (n_samples,) or (n_samples, n_outputs); return ``self``."""
+        activation = check_choice(self.activation, "activation", ACTIVATIONS)
+        output = check_choice(self.output, "output", OUTPUTS)
+        learning_rate = check_positive(self.learning_rate, "learning_rate")
+        epochs = check_int(self.epochs, "epochs", minimum=1)
+        if isinstance(self.hidden_sizes, (int, np.integer)):
+            raise TypeError(
+                f"hidden_sizes must be a tuple of layer sizes, got the int "
+                f"{self.hidden_sizes}; write hidden_sizes=({self.hidden_sizes},)"
+            )
+        X = as_float_array(X, "X", ndim=2)
+        n = X.shape[0]
+        Y = self._targets(y, n)
+        if Y.shape[0] != n:
+            raise ValueError(
+                f"X and y must have the same number of samples, got {n} rows "
+                f"in X and {Y.shape[0]} in y; pair every row of X with a target"
+            )
+        batch = n if self.batch_size is None else min(
+            check_int(self.batch_size, "batch_size", minimum=1), n)
+        self._y_ndim = np.ndim(y)
+        rng = np.random.default_rng(self.random_state)
+        params = init_params(
+            (X.shape[1], *self.hidden_sizes, Y.shape[1]), activation, rng)
+        Ws = [params[f"W{l}"] for l in range(1, len(params) // 2 + 1)]
+        bs = [params[f"b{l}"] for l in range(1, len(params) // 2 + 1)]
+        # the learning rate is folded into dZ_L, so the kernel returns
+        # learning_rate * gradient and the update is a plain in-place -=
+        scale = learning_rate / batch
+        X_epoch, Y_epoch = np.empty_like(X), np.empty_like(Y)  # reused buffers
+        history = np.empty(epochs)
+        with np.errstate(over="raise", invalid="raise"):
+            try:
+                for epoch in range(epochs):
+                    if batch < n:
+                        perm = rng.permutation(n)
+                        np.take(X, perm, axis=0, out=X_epoch)
+                        np.take(Y, perm, axis=0, out=Y_epoch)
+                    else:
+                        X_epoch, Y_epoch = X, Y
+                    total = 0.0
+                    for start in range(0, n, batch):
+                        Xb = X_epoch[start:start + batch]  # views, no copies
+                        Yb = Y_epoch[start:start + batch]
+                        As, Zs = _forward(Xb, Ws, bs, activation, output)
+                        total += _loss(Yb, Zs[-1], As[-1], output) * Xb.shape[0]
+                        s = scale if Xb.shape[0] == batch else learning_rate / Xb.shape[0]
+                        dZ = _output_delta(As[-1], Yb, output, s)
+                        dWs, dbs = _backward(As, Ws, dZ, activation)
+                        for W, b, dW, db in zip(Ws, bs, dWs, dbs):
+                            W -= dW
+                            b -= db
+                    history[epoch] = total / n
+            except FloatingPointError:
+                raise ValueError(
+                    f"training diverged in epoch {epoch + 1} (a value "
+                    f"overflowed); lower learning_rate={learning_rate} (try "
+                    f"{learning_rate / 10:g}) or standardise X"
+                ) from None
+        self.params_ = params
+        self.loss_history_ = history
+        self.n_iter_ = epochs
+        self.n_features_in_ = X.shape[1]
+        self.n_outputs_ = Y.shape[1]
+        return self
+
+    def _network_output(self, X: Any) -> np.ndarray:
+        X = self._check_X(X)
+        L = len(self.params_) // 2
+        Ws = [self.params_[f"W{l}"] for l in range(1, L + 1)]
+        bs = [self.params_[f"b{l}"] for l in range(1, L + 1)]
+        return _forward(X, Ws, bs, self.activation, self.output)[0][-1]
+
+    def predict_proba(self, X: Any) -> np.ndarray:
+        """Return class probabilities.
+
+        ``softmax``: shape (n_samples, n_classes). ``sigmoid`` with 1-D
+        labels: shape (n_samples, 2), columns :math:`1 - p` and :math:`p`;
+        with a label matrix: the (n_samples, n_outputs) probabilities."""
+        if self.output == "identity":
+            raise TypeError(
+                "predict_proba needs output='softmax' or 'sigmoid'; this MLP "
+                "does regression (output='identity'): use predict"
+            )
+        A = self._network_output(X)
+        if self.output == "sigmoid" and self._y_ndim == 1:
+            return np.column_stack([1.0 - A[:, 0], A[:, 0]])
+        return A
+
+    def predict(self, X: Any) -> np.ndarray:
+        """Return class labels (``softmax``: arg max; ``sigmoid``: p >= 1/2)
+        or, for ``identity``, the predicted values; shape (n_samples,) for
+        1-D training targets, else (n_samples, n_outputs)."""
+        A = self._network_output(X)
+        if self.output == "softmax":
+            return A.argmax(axis=1)
+        if self.output == "sigmoid":
+            A = (A >= 0.5).astype(np.int64)
+        return A[:, 0] if self._y_ndim == 1 else A
