@@ -1,0 +1,163 @@
+r"""Build hook: the lab notebooks (mkdocs-jupyter) as offline as every other page.
+
+mkdocs-jupyter executes ``docs/lab/*.py`` (jupytext) and embeds nbconvert's
+HTML, which leaves the notebook's math as raw ``$...$`` for a MathJax it loads
+from a CDN (plus a CDN mermaid loader and an empty ``<script src="">``). For
+each notebook page this hook
+
+* drops those three scripts (the site loads nothing from third-party hosts);
+* renders the math of the Markdown cells with the site's KaTeX
+  (``katex_math.render_math``: same CSS, fonts and build-time errors as the
+  pages; invalid TeX fails the build);
+* resolves relative links to ``.md`` pages as MkDocs does for pages (nbconvert
+  leaves them as they are), failing the build on a link to no page;
+* writes the notebook *as executed by this build* next to the page as
+  ``<name>.ipynb`` (mkdocs-jupyter's ``include_source`` copies only the
+  jupytext ``.py``) and puts download buttons for both at the top.
+
+The executed notebook is captured from mkdocs-jupyter's nbconvert exporter, so
+the notebook runs once per build. mkdocs-jupyter's cache is off in mkdocs.yml:
+its key ignores ``calcnotes``, so a cached page would hide a broken package.
+Register after katex_math.py.
+"""
+
+from __future__ import annotations
+
+import copy
+import html
+import posixpath
+import re
+import sys
+from pathlib import Path
+
+import nbformat
+from mkdocs.exceptions import PluginError
+
+sys.path.insert(0, str(Path(__file__).parent))
+from katex_math import render_math  # noqa: E402
+
+_WRAPPER = '<div class="jupyter-wrapper">'
+_CDN_SCRIPTS = [
+    re.compile(r'<!-- Load mathjax -->\s*<script src="[^"]*">\s*</script>\s*', re.I),
+    re.compile(r'(?:<!-- MathJax configuration -->\s*)?<script type="text/x-mathjax-config">.*?</script>\s*', re.S | re.I),
+    re.compile(r'<script type="module">(?:(?!</script>).)*?mermaid.*?</script>\s*', re.S),
+    re.compile(r'<!-- End of mathjax configuration -->'),
+]
+_MARKDOWN_CELL = re.compile(
+    r'(<div class="jp-RenderedHTMLCommon jp-RenderedMarkdown jp-MarkdownOutput"[^>]*>)(.*?)(</div>)', re.S
+)
+_VERBATIM = re.compile(r"(<(code|pre)\b.*?</\2>)", re.S)
+_DISPLAY_P = re.compile(r"<p>\s*\$\$(.+?)\$\$\s*</p>", re.S)
+_DISPLAY = re.compile(r"\$\$(.+?)\$\$", re.S)
+_INLINE = re.compile(r"(?<![\\$])\$(?!\s)([^$]+?)(?<![\s\\])\$(?!\d)")
+_MD_LINK = re.compile(r'href="(?![a-z][a-z0-9+.-]*:|/|#)([^"#]+\.md)(#[^"]*)?"', re.I)
+
+_executed: list[nbformat.NotebookNode] = []
+
+
+def _install_capture() -> None:
+    """Make mkdocs-jupyter's exporter keep a copy of each notebook it executes."""
+    from mkdocs_jupyter import nbconvert2
+
+    if getattr(nbconvert2.HTMLExporter, "_calcnotes_capture", False):
+        return
+    base = nbconvert2.HTMLExporter
+
+    class CapturingHTMLExporter(base):
+        _calcnotes_capture = True
+
+        def _preprocess(self, nb, resources):
+            nb, resources = super()._preprocess(nb, resources)
+            _executed.append(copy.deepcopy(nb))
+            return nb, resources
+
+    nbconvert2.HTMLExporter = CapturingHTMLExporter
+
+
+def _is_notebook(page) -> bool:
+    path = page.file.abs_src_path or ""
+    return path.endswith((".py", ".ipynb")) and page.file.src_uri.startswith("lab/")
+
+
+def on_config(config):
+    _install_capture()
+    jupyter = config.plugins.get("mkdocs-jupyter")
+    if jupyter is not None and jupyter.config.get("cache"):
+        raise PluginError("mkdocs-jupyter: set `cache: false`; its cache key ignores calcnotes, so it can hide a broken package")
+    return config
+
+
+def on_pre_build(config) -> None:
+    _executed.clear()
+
+
+def _math_to_arithmatex(fragment: str) -> str:
+    """``$$..$$`` and ``$..$`` outside code, as the spans arithmatex would write."""
+    pieces = _VERBATIM.split(fragment)
+    out = []
+    for k, piece in enumerate(pieces):
+        if k % 3 == 1:  # a <code>/<pre> element: leave as is
+            out.append(piece)
+            continue
+        if k % 3 == 2:  # the tag name captured by the inner group
+            continue
+        piece = _DISPLAY_P.sub(lambda m: f'<div class="arithmatex">\\[{m[1]}\\]</div>', piece)
+        piece = _DISPLAY.sub(lambda m: f'<div class="arithmatex">\\[{m[1]}\\]</div>', piece)
+        piece = _INLINE.sub(lambda m: f'<span class="arithmatex">\\({m[1]}\\)</span>', piece)
+        out.append(piece)
+    return "".join(out)
+
+
+def _resolve_links(content: str, page, files) -> str:
+    base = posixpath.dirname(page.file.src_uri)
+
+    def replace(match: re.Match) -> str:
+        target = posixpath.normpath(posixpath.join(base, html.unescape(match[1])))
+        file = files.get_file_from_path(target)
+        if file is None:
+            raise PluginError(f"docs/{page.file.src_uri}: the notebook links to '{match[1]}', which is no page ({target})")
+        return f'href="{file.url_relative_to(page.file)}{match[2] or ""}"'
+
+    return _MD_LINK.sub(replace, content)
+
+
+def _downloads(stem: str, source_name: str) -> str:
+    return (
+        '<p class="cn-downloads">'
+        f'<a class="md-button md-button--primary" href="{stem}.ipynb" download>Download the notebook (.ipynb, executed)</a> '
+        f'<a class="md-button" href="{source_name}" download>Jupytext source (.py)</a>'
+        "</p>\n"
+    )
+
+
+def on_page_content(content: str, page, config, files) -> str:
+    if not _is_notebook(page):
+        return content
+    where = f"docs/{page.file.src_uri}"
+    if _WRAPPER not in content:
+        raise PluginError(f"{where}: mkdocs-jupyter did not render this notebook (no {_WRAPPER})")
+    for pattern in _CDN_SCRIPTS:
+        content = pattern.sub("", content)
+    content = _MARKDOWN_CELL.sub(lambda m: m[1] + _math_to_arithmatex(m[2]) + m[3], content)
+    content = render_math(content, where)
+    content = _resolve_links(content, page, files)
+    if not _executed:
+        raise PluginError(f"{where}: no executed notebook was captured from mkdocs-jupyter (is its cache on?)")
+    page.executed_notebook = _executed.pop()
+    _executed.clear()
+    source_name = Path(page.file.abs_src_path).name
+    buttons = _downloads(Path(source_name).stem, source_name)
+    end_of_title = content.find("</h1>")
+    if end_of_title < 0:
+        return buttons + content
+    end_of_title += len("</h1>")
+    return content[:end_of_title] + buttons + content[end_of_title:]
+
+
+def on_post_page(output: str, page, config) -> str:
+    notebook = getattr(page, "executed_notebook", None)
+    if notebook is not None:
+        target = Path(page.file.abs_dest_path).with_name(Path(page.file.abs_src_path).stem + ".ipynb")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(nbformat.writes(notebook), encoding="utf-8")
+    return output
