@@ -215,33 +215,48 @@ class LogisticRegression(Model):
         tol = check_positive(self.tol, "tol", strict=False)
         X, y = check_X_y(X, y)
         y = check_binary_labels(y)
-        d = X.shape[1]
-        theta = np.zeros(d + 1)  # (w, b)
-        losses = [_loss(X, y, theta[:d], theta[d], l2)]
+        n, d = X.shape
+        # work with theta = (w, b) and X1 = [X 1], built once: z = X1 theta
+        X1 = np.empty((n, d + 1))
+        X1[:, :d], X1[:, d] = X, 1.0
+        penalty = np.full(d + 1, l2)
+        penalty[d] = 0.0  # the intercept is not penalised
+        diagonal = np.arange(d + 1)
+        theta, z = np.zeros(d + 1), np.zeros(n)
+
+        def objective(theta, z):  # _loss on (X1, theta), z = X1 @ theta
+            nll = np.maximum(z, 0.0) - y * z + np.log1p(np.exp(-np.abs(z)))
+            return float(nll.sum() / n + 0.5 * l2 * (theta[:d] @ theta[:d]))
+
+        losses = [objective(theta, z)]
         for it in range(max_iter + 1):
-            dw, db = _gradient(X, y, theta[:d], theta[d], l2)
-            g = np.append(dw, db)
+            p = _sigmoid(z)
+            g = X1.T @ (p - y) / n + penalty * theta  # gradient of L
             if np.sqrt(g @ g) <= tol or it == max_iter:
                 break
             if solver == "gd":
                 theta -= learning_rate * g
-                losses.append(_loss(X, y, theta[:d], theta[d], l2))
+                z = X1 @ theta
+                losses.append(objective(theta, z))
                 continue  # the gradient is bounded: gd cannot overflow
-            H = _hessian(X, theta[:d], theta[d], l2)
+            H = (X1.T * (p * (1.0 - p))) @ X1  # X1^T S X1
+            H /= n
+            H[diagonal, diagonal] += penalty
             try:
-                step = np.linalg.solve(H, g)
+                step = np.linalg.solve(H, g)  # Newton: H step = g
             except np.linalg.LinAlgError:
                 raise ValueError(_singular(l2)) from None
             t = 1.0
-            while True:
+            while True:  # halve the step while it increases the loss
                 new = theta - t * step
-                loss = _loss(X, y, new[:d], new[d], l2)
+                z_new = X1 @ new
+                loss = objective(new, z_new)
                 if loss <= losses[-1] + 1e-12 * abs(losses[-1]) or t < 1e-10:
                     break
                 t *= 0.5
             if not np.isfinite(new).all() or np.abs(new).max() > 1e12:
                 raise ValueError(_singular(l2))
-            theta = new
+            theta, z = new, z_new
             losses.append(loss)
         if it == max_iter:
             warnings.warn(
