@@ -232,7 +232,7 @@ def _admonition(item: Erratum) -> str:
     """The Markdown (md_in_html) of an erratum's admonition."""
     return (
         f'<div class="admonition bug erratum" id="{item.anchor}" markdown>\n'
-        f'<p class="admonition-title">Erratum ({item.where}): {item.quantity}</p>\n\n'
+        f'<p class="admonition-title" markdown="span">Erratum ({item.where}): {item.quantity}</p>\n\n'
         f"**The notes say:** {item.notes_say}\n\n"
         f"**Correct:** {item.correct}\n\n"
         f"**Why:** {item.reason}\n\n"

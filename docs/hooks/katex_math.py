@@ -145,8 +145,22 @@ def render_math(content: str, where: str, root: Path = _ROOT) -> str:
     return "".join(pieces)
 
 
+_TOC_MATH = re.compile(r"\\\((.+?)\\\)")
+
+
+def _render_toc(items, where: str) -> None:
+    """Headings with math: the table of contents shows the formula, not its TeX."""
+    for item in items:
+        if "\\(" in item.title:
+            spans = _TOC_MATH.sub(lambda m: f'<span class="arithmatex">\\({m[1]}\\)</span>', item.title)
+            item.title = render_math(spans, where)
+        _render_toc(item.children, where)
+
+
 def on_page_content(html_content: str, page, config, files) -> str:
-    return render_math(html_content, f"docs/{page.file.src_path}")
+    where = f"docs/{page.file.src_path}"
+    _render_toc(page.toc.items, where)
+    return render_math(html_content, where)
 
 
 def on_shutdown() -> None:
