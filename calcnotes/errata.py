@@ -106,12 +106,13 @@ def _agree(a: Any, b: Any, rtol: float, atol: float) -> bool:
     """Whether two values agree: exactly for symbols, within tolerance for numbers."""
     import sympy
 
-    if isinstance(a, sympy.Basic) or isinstance(b, sympy.Basic):
-        difference = sympy.simplify(sympy.sympify(a) - sympy.sympify(b))
-        if difference == 0:
-            return True
-        if difference.free_symbols:
-            return False
+    symbolic = (sympy.Basic, sympy.MatrixBase)  # a mutable Matrix is not a Basic
+    if isinstance(a, symbolic) or isinstance(b, symbolic):
+        a, b = sympy.sympify(a), sympy.sympify(b)
+        if isinstance(a, sympy.MatrixBase) or isinstance(b, sympy.MatrixBase) or a.free_symbols or b.free_symbols:
+            from calcnotes.symbolic import is_equal
+
+            return is_equal(a, b)
         a, b = complex(sympy.N(a, 30)), complex(sympy.N(b, 30))
     if isinstance(a, str) or isinstance(b, str):
         return str(a) == str(b)
@@ -126,7 +127,7 @@ def _display(value: Any) -> str:
     """Markdown for a value: LaTeX for sympy objects, plain text for numbers."""
     import sympy
 
-    if isinstance(value, sympy.Basic):
+    if isinstance(value, (sympy.Basic, sympy.MatrixBase)):
         return f"${sympy.latex(value)}$"
     if isinstance(value, Number) and not isinstance(value, bool):
         if isinstance(value, float) and math.isfinite(value):

@@ -330,10 +330,40 @@ def _numerically_zero(d: sp.Basic, rng: np.random.Generator) -> bool | None:
     return max(evaluated) < 1e-10
 
 
+def _magnitude(a: sp.Basic, b: sp.Basic) -> float:
+    """Rough size of the two sides (1 when they cannot be evaluated), for a relative threshold."""
+    try:
+        rng = np.random.default_rng(2)
+        symbols = sorted((a - b).free_symbols, key=str)
+        point = {s: _sample(s, rng) for s in symbols}
+        value = abs(complex(sp.N(a.subs(point)))) + abs(complex(sp.N(b.subs(point))))
+        return value if np.isfinite(value) else 1.0
+    except (TypeError, ValueError):
+        return 1.0
+
+
+def _numerically_nonzero(d: sp.Basic, rng: np.random.Generator, scale: float) -> bool:
+    """Is `d` clearly non-zero at one of 3 random points? A cheap refutation.
+
+    A value far above rounding error (relative to `scale`) proves the two
+    sides differ, so ``simplify``, which is slow exactly when the difference
+    is not zero, can be skipped.
+    """
+    symbols = sorted(d.free_symbols, key=str)
+    for _ in range(3):
+        point = {s: _sample(s, rng) for s in symbols}
+        v = complex(sp.N(d.subs(point), 30))
+        if np.isfinite(v) and abs(v) > 1e-8 * max(1.0, scale):
+            return True
+    return False
+
+
 def is_equal(a: Any, b: Any) -> bool:
     r"""Return True if `a` and `b` are the same expression, else False.
 
-    Tries, in order: structural equality, ``simplify(a - b) == 0``,
+    Tries, in order: structural equality, ``expand``/``cancel`` of
+    :math:`a - b` (cheap), a numeric refutation (a clearly non-zero value of
+    :math:`a - b` at a random point means unequal), ``simplify(a - b) == 0``,
     sympy's ``(a - b).equals(0)`` and, when sympy cannot decide, the
     value of :math:`a - b` at 8 seeded random points in [-2, 2] that
     respect each symbol's sign assumptions (zero to 1e-10). That last
@@ -371,6 +401,10 @@ def is_equal(a: Any, b: Any) -> bool:
     if a == b:
         return True
     d = a - b
+    if sp.expand(d) == 0 or sp.cancel(d) == 0:
+        return True
+    if _numerically_nonzero(d, np.random.default_rng(1), _magnitude(a, b)):
+        return False
     if sp.simplify(d) == 0:
         return True
     decided = d.equals(0)

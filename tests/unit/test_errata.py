@@ -69,3 +69,16 @@ def test_key_unique_per_page():
     erratum("k", where="w", quantity="q", notes=1, correct=2, computed=2, reason="r")
     with pytest.raises(ValueError, match="used twice"):
         erratum("k", where="w", quantity="q", notes=1, correct=2, computed=2, reason="r")
+
+
+def test_symbolic_constant_offsets_and_matrices():
+    x = sp.Symbol("x")
+    # Expressions that differ by a constant, and equal matrices, are compared exactly.
+    erratum("offset", where="w", quantity="q", notes=x + 1, correct=x + 3, computed=x + 3,
+            reason="r", record=False)
+    M = sp.Matrix([[x, 1], [0, x]])
+    erratum("matrix", where="w", quantity="q", notes=M.T, correct=M, computed=M,
+            reason="r", record=False)
+    with pytest.raises(AssertionError):
+        erratum("matrix-same", where="w", quantity="q", notes=M, correct=M, computed=M,
+                reason="r", record=False)
