@@ -181,6 +181,43 @@ def test_wrong_erratum_fails_build(tmp_path: Path):
     assert "this is not an erratum" in output
 
 
+def test_computed_values_fill_prose_and_formulas(tmp_path: Path):
+    ok, output, docs = build_tiny(tmp_path, {"page.md": '''\
+        # Page
+
+        ```python exec="on" session="p"
+        import sympy as sp
+        x = sp.Symbol("x")
+        slope = 2 * 3.0
+        ```
+
+        The slope is @{slope:.3f}; $\\frac{d}{dx} x^3 = @{sp.diff(x**3, x):latex}$.
+
+        ```text
+        @{slope} stays in a fence
+        ```
+        '''})
+    assert ok, output
+    html = (tmp_path / "site/page/index.html").read_text()
+    assert "The slope is 6.000;" in html
+    assert 'x-tex">\\frac{d}{dx} x^3 = 3 x^{2}</annotation>' in html
+    assert "@{slope} stays in a fence" in html
+
+
+def test_broken_computed_value_fails_build_with_line(tmp_path: Path):
+    ok, output, docs = build_tiny(tmp_path, {"page.md": '''\
+        # Page
+
+        ```python exec="on" session="p"
+        slope = 6.0
+        ```
+
+        The slope is @{slop:.3f}.
+        '''})
+    assert not ok
+    assert f"{(docs / 'page.md').resolve()}:7: @{{slop:.3f}} failed: NameError" in output
+
+
 # ------------------------------------------------------------ a corrupted chapter
 
 

@@ -18,7 +18,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
 sys.path.insert(0, str(DOCS / "hooks"))
-from exec_blocks import ExecBlock, find_exec_blocks  # noqa: E402
+from exec_blocks import ExecBlock, find_exec_blocks, find_references, format_reference  # noqa: E402
 
 
 def _groups() -> list:
@@ -62,5 +62,12 @@ def run_blocks(blocks: list[ExecBlock], page: str) -> dict:
 @pytest.mark.parametrize("blocks", GROUPS)
 def test_page_blocks(blocks: list[ExecBlock], monkeypatch, capsys):
     monkeypatch.chdir(ROOT)  # markdown-exec runs blocks from the project root
-    run_blocks(blocks, Path(blocks[0].path).relative_to("docs").as_posix())
+    namespace = run_blocks(blocks, Path(blocks[0].path).relative_to("docs").as_posix())
     capsys.readouterr()
+    # The prose's @{expr:fmt} references are read from this session (the page's only one).
+    if blocks[0].session:
+        for ref in find_references((ROOT / blocks[0].path).read_text(encoding="utf-8")):
+            try:
+                format_reference(ref.expr, ref.fmt, namespace)
+            except Exception as error:  # noqa: BLE001
+                pytest.fail(f"{blocks[0].path}:{ref.line}: {ref.text} failed: {type(error).__name__}: {error}")

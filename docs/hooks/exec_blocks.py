@@ -86,3 +86,52 @@ def find_exec_blocks(text: str, path: str = "<page>") -> list[ExecBlock]:
 def find_exec_blocks_in_file(path: Path) -> list[ExecBlock]:
     """Read a Markdown file and return its executable blocks."""
     return find_exec_blocks(path.read_text(encoding="utf-8"), str(path))
+
+
+# ---------------------------------------------------------------- computed values in prose
+#
+# Prose and formulas cite computed values as @{expr} or @{expr:format}, e.g.
+# "the slope is @{slope:.4f}" or "$x_1 = @{path[1]:.4f}$". The value is taken
+# from the page's markdown-exec session after its blocks ran, so the source
+# holds no number that could drift from the computation. The format is a
+# Python format spec, or "latex" for sympy.latex(value).
+
+REFERENCE = re.compile(r"@\{(?P<expr>[^{}]+?)(?::(?P<fmt>[^{}:]*))?\}")
+
+
+@dataclass(frozen=True)
+class Reference:
+    """One ``@{expr:fmt}`` in a page, with its 1-based line."""
+
+    line: int
+    expr: str
+    fmt: str
+    text: str
+
+
+def find_references(text: str) -> list[Reference]:
+    """Return the computed-value references of a page's prose (not inside code fences)."""
+    refs = []
+    in_fence: str | None = None
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        fence = re.match(r"(`{3,}|~{3,})", stripped)
+        if fence:
+            if in_fence is None:
+                in_fence = fence.group(1)[0] * len(fence.group(1))
+            elif stripped.startswith(in_fence) and stripped.strip(in_fence[0]) == "":
+                in_fence = None
+            continue
+        if in_fence is None:
+            refs += [Reference(number, m["expr"].strip(), m["fmt"] or "", m[0]) for m in REFERENCE.finditer(line)]
+    return refs
+
+
+def format_reference(expr: str, fmt: str, namespace: dict) -> str:
+    """Evaluate ``expr`` in ``namespace`` and format it (``fmt`` may be ``latex``)."""
+    value = eval(expr, namespace)  # noqa: S307 - the page's own code, as markdown-exec runs it
+    if fmt == "latex":
+        import sympy
+
+        return sympy.latex(value)
+    return format(value, fmt)
