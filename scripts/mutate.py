@@ -1,0 +1,142 @@
+"""Corrupt a page's numbers one at a time and report those whose corruption nothing notices.
+
+    python scripts/mutate.py docs/calculus/derivatives.md [--max 60] [--prose-only]
+
+Two kinds of finding:
+
+* **prose numbers**: decimals and integers >= 10 typed into the text or
+  formulas outside code (smaller integers are mostly structure: x^2, 3x).
+  Corrupting one can never fail the build; cite the value with ``@{expr}``
+  instead (see CONTRIBUTING.md), unless it is a page number of the notes, a
+  numbering, or a word-like small integer.
+* **surviving code mutants**: a numeric literal in an executed block whose
+  change (x -> x + 1.5, an integer n -> n + 1) still lets every block and
+  every ``@{...}`` reference of the page run. Inputs that only shape a figure
+  are fine; a stated value or an expected result that survives is a check
+  that cannot fail.
+
+It runs the page's blocks in this process (as tests/test_docs.py does), so a
+page of one-second blocks and 60 mutants takes about a minute.
+"""
+
+from __future__ import annotations
+
+import argparse
+import builtins
+import contextlib
+import io
+import os
+import re
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "docs" / "hooks"))
+from exec_blocks import REFERENCE, find_exec_blocks, find_references, format_reference  # noqa: E402
+
+NUMBER = re.compile(r"(?<![\w.])(\d+\.\d+|\d+)(?![\w.])")
+FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
+
+
+def prose_numbers(text: str) -> list[tuple[int, str, str]]:
+    """(line, number, line text) for digits in prose, outside fences and @{...}."""
+    found, fence = [], None
+    for number, line in enumerate(text.splitlines(), start=1):
+        match = FENCE.match(line)
+        if match:
+            mark = match.group(1)
+            fence = None if fence and mark.startswith(fence) else (fence or mark)
+            continue
+        if fence:
+            continue
+        stripped = REFERENCE.sub("", line)
+        stripped = re.sub(r"\]\([^)]*\)", "]", stripped)  # link targets
+        stripped = re.sub(r"seed \d+|page \d+|pages? \d+(?:\s*(?:to|-|–|and)\s*\d+)?|p\. ?\d+", "", stripped, flags=re.I)
+        stripped = re.sub(r"^#+ .*$|Exercise \d+", "", stripped)
+        for num in NUMBER.findall(stripped):
+            # Small integers are mostly structure (x^2, 3x, "two"); flag decimals and n >= 10.
+            if "." in num or int(num) >= 10:
+                found.append((number, num, line.strip()))
+    return found
+
+
+def run_page(text: str, path: str) -> str | None:
+    """Run every session of the page and its references; return the first error, or None."""
+    blocks = find_exec_blocks(text, path)
+    sessions: dict[str, list] = {}
+    for block in blocks:
+        sessions.setdefault(block.session or f"L{block.line}", []).append(block)
+    from calcnotes import errata
+
+    for group in sessions.values():
+        namespace: dict = {"__name__": "mutant", "print": builtins.print}
+        errata.reset()
+        try:
+            with contextlib.redirect_stdout(io.StringIO()):
+                for block in group:
+                    exec(compile("\n" * block.line + block.code, path, "exec"), namespace)  # noqa: S102
+                if group[0].session:
+                    for ref in find_references(text):
+                        format_reference(ref.expr, ref.fmt, namespace)
+        except BaseException as error:  # noqa: BLE001 - any failure means the mutant was caught
+            return f"{type(error).__name__}: {str(error)[:80]}"
+        finally:
+            errata.reset()
+    return None
+
+
+def code_mutants(text: str, path: str):
+    """Yield (line, original line, mutated text) for numeric literals in executed blocks."""
+    lines = text.splitlines(keepends=True)
+    for block in find_exec_blocks(text, path):
+        for k, code_line in enumerate(block.code.splitlines(), start=1):
+            code_part = code_line.split("#", 1)[0]  # literals in comments change nothing
+            for match in NUMBER.finditer(code_part):
+                number = match.group(1)
+                mutated = str(int(number) + 1) if "." not in number else repr(float(number) + 1.5)
+                line_no = block.line + k
+                original = lines[line_no - 1]
+                start = original.find(code_line.strip())
+                if start < 0:
+                    continue
+                offset = start + (match.start() - (len(code_line) - len(code_line.lstrip())))
+                new_line = original[:offset] + mutated + original[offset + len(number):]
+                yield line_no, f"{number} -> {mutated} in: {original.strip()}", "".join(lines[: line_no - 1] + [new_line] + lines[line_no:])
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("page", type=Path)
+    parser.add_argument("--max", type=int, default=60, help="at most this many code mutants (spread over the page)")
+    parser.add_argument("--prose-only", action="store_true")
+    args = parser.parse_args()
+    os.chdir(ROOT)
+    path = str(args.page)
+    text = args.page.read_text(encoding="utf-8")
+
+    prose = prose_numbers(text)
+    print(f"== {len(prose)} number(s) typed in the prose of {path}")
+    for line, num, context in prose:
+        print(f"{path}:{line}: {num!r} in: {context[:110]}")
+    if args.prose_only:
+        return 0
+
+    baseline = run_page(text, path)
+    if baseline:
+        print(f"the page itself fails: {baseline}")
+        return 1
+    mutants = list(code_mutants(text, path))
+    step = max(1, len(mutants) // args.max)
+    chosen = mutants[::step][: args.max]
+    survivors = []
+    for line, original, mutated_text in chosen:
+        if run_page(mutated_text, path) is None:
+            survivors.append((line, original))
+    print(f"== {len(survivors)} of {len(chosen)} code mutants survived (of {len(mutants)} literals)")
+    for line, original in survivors:
+        print(f"{path}:{line}: {original[:130]}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
