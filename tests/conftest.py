@@ -7,6 +7,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# Property tests: no per-example deadline (a loaded 2-core CI machine would
+# make timing flaky) and a fixed seed, so CI runs the same examples every time.
+settings.register_profile("calcnotes", deadline=None, derandomize=True)
+settings.load_profile("calcnotes")
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
