@@ -26,8 +26,10 @@
 # one sample per row of $X$,
 #
 # $$
-# Z_1 = X W_1 + b_1, \qquad A_1 = \tanh(Z_1), \qquad
-# Z_2 = A_1 W_2 + b_2, \qquad P = \operatorname{softmax}(Z_2),
+# \begin{aligned}
+# Z_1 &= X W_1 + b_1, & A_1 &= \tanh(Z_1), \\
+# Z_2 &= A_1 W_2 + b_2, & P &= \operatorname{softmax}(Z_2),
+# \end{aligned}
 # $$
 #
 # and the loss is the mean cross-entropy
@@ -35,9 +37,11 @@
 # Backpropagation gives, from $dZ_2 = (P - Y)/n$,
 #
 # $$
-# dW_2 = A_1^T dZ_2, \quad db_2 = \mathbf 1^T dZ_2, \quad
-# dZ_1 = (dZ_2 W_2^T) \odot (1 - A_1^2), \quad
-# dW_1 = X^T dZ_1, \quad db_1 = \mathbf 1^T dZ_1 .
+# \begin{aligned}
+# dW_2 &= A_1^T dZ_2, & db_2 &= \mathbf 1^T dZ_2, \\
+# dZ_1 &= (dZ_2 W_2^T) \odot (1 - A_1^2), \\
+# dW_1 &= X^T dZ_1, & db_1 &= \mathbf 1^T dZ_1 .
+# \end{aligned}
 # $$
 #
 # Download this notebook (link at the top of the page) to run it yourself.

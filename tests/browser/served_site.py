@@ -1,0 +1,46 @@
+"""Serve a directory on 127.0.0.1 from a thread (used by the browser tests' fixtures and checks)."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import threading
+from pathlib import Path
+
+LOCAL_HOST = "127.0.0.1"
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    site_url: str | None = None
+    base_url: str = ""
+
+    def log_message(self, format, *args):  # noqa: A002
+        pass
+
+    def do_GET(self):
+        # Stand in for the host of site_url: Material's instant navigation only
+        # takes over links to the URLs listed in sitemap.xml, which name site_url.
+        if self.site_url and self.path.split("?")[0] == "/sitemap.xml":
+            text = (Path(self.directory) / "sitemap.xml").read_text(encoding="utf-8")
+            body = text.replace(self.site_url, self.base_url).encode("utf-8")
+            self.send_response(200)
+            self.send_header("Content-Type", "application/xml")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            return
+        super().do_GET()
+
+
+def serve(directory: Path, site_url: str | None = None) -> tuple[http.server.ThreadingHTTPServer, str]:
+    """Serve ``directory`` on a free port of 127.0.0.1; return (server, base URL).
+
+    With ``site_url``, sitemap.xml is served with it replaced by the base URL,
+    as if this server were the site's host. Stop it with
+    ``server.shutdown(); server.server_close()``.
+    """
+    handler = type("Handler", (_QuietHandler,), {"site_url": site_url})
+    server = http.server.ThreadingHTTPServer((LOCAL_HOST, 0), functools.partial(handler, directory=str(directory)))
+    handler.base_url = f"http://{LOCAL_HOST}:{server.server_address[1]}/"
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, handler.base_url

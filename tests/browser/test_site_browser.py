@@ -1,0 +1,309 @@
+"""The site as a reader meets it: every page in headless Chromium.
+
+Each page loads with no console error, no failed request and no request to any
+host but 127.0.0.1; all math is drawn by KaTeX (no raw TeX, no error, no
+arithmatex placeholder left); every figure is drawn. Search, the dark palette,
+instant navigation and the lab's notebook download work. Screenshots of key
+pages in both palettes go to test-artifacts/screenshots/.
+
+Run: ``.venv/bin/python -m pytest tests/browser -q`` (reuses $CALCNOTES_SITE
+if set, else builds the site once). Skips when Playwright or /usr/bin/chromium
+is missing.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from served_site import serve
+
+pytestmark = pytest.mark.browser
+
+# Raw TeX a reader must never see (outside code): arithmatex's delimiters and $$.
+_RAW_TEX = re.compile(r"\\\(|\\\)|\\\[|\\\]|\$\$")
+_FIGURE_TAG = re.compile(r'<figure\b[^>]*\bclass="cn-figure"')
+
+# Everything a page check needs, measured in the page in one call.
+_INSPECT = """() => {
+  const article = document.querySelector("article") || document.body;
+  const copy = article.cloneNode(true);
+  copy.querySelectorAll("pre, code, .highlight, .katex, script, style").forEach(e => e.remove());
+  const figures = [...document.querySelectorAll("figure.cn-figure")];
+  return {
+    text: copy.textContent,
+    katex: document.querySelectorAll(".katex").length,
+    katexErrors: document.querySelectorAll(".katex-error").length,
+    arithmatex: document.querySelectorAll(".arithmatex").length,
+    katexFont: document.fonts.check("16px KaTeX_Main"),
+    figures: figures.map(f => {
+      const svg = f.querySelector("svg");
+      const box = svg ? svg.getBoundingClientRect() : {width: 0, height: 0};
+      return {hasSvg: !!svg, width: box.width, height: box.height,
+              hidden: !!f.closest("details:not([open])"),
+              label: f.getAttribute("aria-label") || ""};
+    }),
+  };
+}"""
+
+
+def site_pages(site: Path) -> list[str]:
+    """Every page of the built site, as a path relative to its root ('' for home)."""
+    pages = []
+    for index in sorted(site.rglob("index.html")):
+        rel = index.parent.relative_to(site).as_posix()
+        if rel.startswith(("assets", "search")):
+            continue
+        pages.append("" if rel == "." else rel + "/")
+    return pages
+
+
+def check_page(tab, url: str, html_file: Path) -> list[str]:
+    """Load ``url`` and return what is wrong with it (empty when all is well)."""
+    tab.recorder.clear()
+    tab.goto(url, wait_until="load")
+    tab.evaluate("document.fonts.ready.then(() => true)")
+    info = tab.evaluate(_INSPECT)
+    problems = tab.recorder.problems()
+    raw = sorted(set(_RAW_TEX.findall(info["text"])))
+    if raw:
+        snippet = info["text"][_RAW_TEX.search(info["text"]).start():][:80]
+        problems.append(f"raw TeX delimiters {raw} left in the text, e.g. {snippet!r}")
+    if info["katexErrors"]:
+        problems.append(f"{info['katexErrors']} .katex-error element(s)")
+    if info["arithmatex"]:
+        problems.append(f"{info['arithmatex']} .arithmatex element(s) not replaced by KaTeX")
+    source = html_file.read_text(encoding="utf-8")
+    expected_katex = source.count('<span class="katex">')
+    if info["katex"] != expected_katex:
+        problems.append(f"{info['katex']} .katex elements in the page, {expected_katex} in its HTML")
+    if info["katex"] and not info["katexFont"]:
+        problems.append("KaTeX_Main font not loaded")
+    expected_figures = len(_FIGURE_TAG.findall(source))
+    if len(info["figures"]) != expected_figures:
+        problems.append(f"{len(info['figures'])} figures in the page, {expected_figures} in its HTML")
+    for figure in info["figures"]:
+        if not figure["hasSvg"]:
+            problems.append(f"figure without an SVG: {figure['label']!r}")
+        elif not figure["hidden"] and (figure["width"] <= 0 or figure["height"] <= 0):
+            problems.append(f"figure drawn with no size: {figure['label']!r}")
+    return problems
+
+
+# --------------------------------------------------------------- every page
+
+def test_every_page_loads_clean_with_math_and_figures(tab, base_url, site_dir):
+    pages = site_pages(site_dir)
+    assert len(pages) >= 5, pages
+    report = {}
+    for rel in pages:
+        problems = check_page(tab, base_url + rel, site_dir / rel / "index.html")
+        if problems:
+            report[rel or "(home)"] = problems
+    assert not report, "pages with problems:\n" + json.dumps(report, indent=2)
+
+
+def test_page_check_catches_cdn_script_raw_math_and_bad_figure(tab, tmp_path):
+    """The checks above can fail: a page with a CDN script, raw TeX and an empty figure."""
+    page = tmp_path / "index.html"
+    page.write_text(
+        "<!doctype html><html><head>"
+        '<script src="https://cdn.jsdelivr.net/npm/mathjax@3/es5/tex-chtml.js"></script></head>'
+        '<body><article><p>Slope <span class="arithmatex">\\(2x\\)</span> and $$x^2$$</p>'
+        '<figure class="cn-figure" aria-label="empty"><svg width="0" height="0"></svg></figure>'
+        '<img src="missing.png"></article></body></html>',
+        encoding="utf-8",
+    )
+    server, url = serve(tmp_path)
+    try:
+        problems = "\n".join(check_page(tab, url, page))
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert "request to another host: https://cdn.jsdelivr.net/" in problems
+    assert "raw TeX delimiters" in problems
+    assert ".arithmatex element(s) not replaced" in problems
+    assert "figure drawn with no size: 'empty'" in problems
+    assert "missing.png (HTTP 404)" in problems
+
+
+# --------------------------------------------------------------- search
+
+def _word_only_on(site: Path, page_prefix: str) -> str:
+    """A distinctive word of a page's body that no other page's body contains."""
+    docs = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
+
+    def words(text: str) -> set[str]:
+        return {w.lower() for w in re.findall(r"\b[a-zA-Z]{8,}\b", re.sub(r"<[^>]+>", " ", text))}
+
+    mine, others = Counter(), set()
+    for doc in docs:
+        if doc["location"].startswith(page_prefix):
+            mine.update(words(doc["text"]))
+        else:
+            others |= words(doc["text"]) | words(doc.get("title", ""))
+    candidates = [w for w, _ in mine.most_common() if w not in others]
+    if not candidates:
+        pytest.skip(f"no word is unique to {page_prefix} yet (chapter still a stub?)")
+    return candidates[0]
+
+
+def test_search_finds_a_chapter_by_a_word_in_its_body(tab, base_url, site_dir):
+    target = "calculus/derivatives/"
+    word = _word_only_on(site_dir, target)
+    tab.goto(base_url, wait_until="load")
+    search = tab.locator("input.md-search__input")
+    search.click()
+    search.fill(word)
+    result = tab.locator(f".md-search-result__link[href*='{target}']").first
+    result.wait_for(state="visible", timeout=10_000)
+    result.click()
+    tab.wait_for_url(re.compile(re.escape(base_url + target)))
+    assert not tab.recorder.problems(), tab.recorder.problems()
+
+
+# --------------------------------------------------------------- dark palette
+
+def _luminance(css_color: str) -> float:
+    r, g, b = (int(v) / 255 for v in re.findall(r"[\d.]+", css_color)[:3])
+    lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in (r, g, b)]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+
+def contrast(a: str, b: str) -> float:
+    la, lb = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+_COLORS = """() => {
+  const background = el => {
+    for (; el; el = el.parentElement) {
+      const c = getComputedStyle(el).backgroundColor;
+      if (c && c !== "rgba(0, 0, 0, 0)" && c !== "transparent") return c;
+    }
+    return "rgb(255, 255, 255)";
+  };
+  const katex = document.querySelector("article .katex");
+  const svg = document.querySelector("figure.cn-figure svg");
+  return {
+    scheme: document.body.getAttribute("data-md-color-scheme"),
+    katexColor: katex && getComputedStyle(katex).color,
+    katexBackground: katex && background(katex),
+    textColor: getComputedStyle(document.querySelector("article")).color,
+    textBackground: background(document.querySelector("article")),
+    svgFilter: svg && getComputedStyle(svg).filter,
+  };
+}"""
+
+
+def _figure_page(site: Path) -> str:
+    for rel in site_pages(site):
+        text = (site / rel / "index.html").read_text(encoding="utf-8")
+        if _FIGURE_TAG.search(text) and '<span class="katex">' in text:
+            return rel
+    pytest.skip("no page has both math and a figure yet")
+
+
+def test_dark_palette_keeps_math_and_figures_readable(browser, base_url, site_dir, screenshots):
+    rel = _figure_page(site_dir)
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme="light")
+    try:
+        page = ctx.new_page()
+        page.goto(base_url + rel, wait_until="load")
+        light = page.evaluate(_COLORS)
+        assert light["scheme"] == "default"
+        assert light["svgFilter"] in (None, "none")
+        page.locator("label[title='Switch to dark mode']").first.click()
+        page.wait_for_function("document.body.getAttribute('data-md-color-scheme') === 'slate'")
+        dark = page.evaluate(_COLORS)
+        assert _luminance(dark["textBackground"]) < 0.1, dark  # the page really went dark
+        for mode in (light, dark):
+            assert contrast(mode["katexColor"], mode["katexBackground"]) >= 4.5, mode
+            assert contrast(mode["textColor"], mode["textBackground"]) >= 4.5, mode
+        assert "invert" in dark["svgFilter"], dark  # figures drawn dark-on-transparent are inverted
+        # The choice sticks: the next page opens dark.
+        page.goto(base_url, wait_until="load")
+        assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == "slate"
+    finally:
+        ctx.close()
+
+
+# --------------------------------------------------------------- instant navigation
+
+def test_instant_navigation_to_the_next_chapter_keeps_math(tab, base_url, site_dir):
+    start = "calculus/derivatives/"
+    tab.goto(base_url + start, wait_until="load")
+    tab.evaluate("window.__calcnotes_no_reload = true")
+    link = tab.locator("a.md-footer__link--next")
+    url = link.evaluate("a => a.href")
+    assert url.startswith(base_url), url
+    target = url[len(base_url):]
+    link.click()
+    tab.wait_for_url(url)
+    title = html.unescape(re.search(r"<title>(.*?)</title>", (site_dir / target / "index.html").read_text(encoding="utf-8"), re.S)[1])
+    tab.wait_for_function("title => document.title === title", arg=title)  # the new page is in
+    assert tab.evaluate("window.__calcnotes_no_reload === true"), "the click reloaded the whole page"
+    expected = (site_dir / target / "index.html").read_text(encoding="utf-8").count('<span class="katex">')
+    info = tab.evaluate(_INSPECT)
+    assert info["katex"] == expected and info["arithmatex"] == 0 and info["katexErrors"] == 0, info
+    assert not _RAW_TEX.search(info["text"])
+    assert not tab.recorder.problems(), tab.recorder.problems()
+
+
+# --------------------------------------------------------------- the lab
+
+def test_lab_offers_the_executed_notebook_for_download(tab, base_url, site_dir):
+    lab = "lab/backprop-digits/"
+    if not (site_dir / lab / "index.html").is_file():
+        pytest.skip("the lab is not in this site")
+    tab.goto(base_url + lab, wait_until="load")
+    with tab.expect_download() as download_info:
+        tab.locator(".cn-downloads a[href$='.ipynb']").click()
+    download = download_info.value
+    assert download.suggested_filename == "backprop-digits.ipynb"
+    notebook = json.loads(Path(download.path()).read_text(encoding="utf-8"))
+    assert notebook["nbformat"] == 4
+    code = [c for c in notebook["cells"] if c["cell_type"] == "code"]
+    assert code and all(c["execution_count"] for c in code), "the download is the executed notebook"
+    outputs = "".join("".join(o.get("text", "")) for c in code for o in c["outputs"])
+    assert "test accuracy" in outputs
+    assert tab.locator(".jupyter-wrapper .katex").count() > 0  # the notebook's own math, drawn
+    assert not tab.recorder.problems(), tab.recorder.problems()
+
+
+# --------------------------------------------------------------- screenshots
+
+KEY_PAGES = {
+    "home": "",
+    "derivatives": "calculus/derivatives/",
+    "linear-regression": "models/linear-regression/",
+    "errata": "errata/",
+    "lab": "lab/backprop-digits/",
+    "api-derivatives": "api/derivatives/",
+}
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_screenshots_of_key_pages(browser, base_url, site_dir, screenshots, scheme):
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=scheme)
+    try:
+        page = ctx.new_page()
+        taken = []
+        for name, rel in KEY_PAGES.items():
+            if not (site_dir / rel / "index.html").is_file():
+                continue
+            page.goto(base_url + rel, wait_until="load")
+            page.evaluate("document.fonts.ready.then(() => true)")
+            expected = "slate" if scheme == "dark" else "default"
+            assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == expected
+            path = screenshots / f"{name}-{scheme}.png"
+            page.screenshot(path=str(path))
+            taken.append(path)
+        assert taken and all(p.stat().st_size > 10_000 for p in taken)
+    finally:
+        ctx.close()
