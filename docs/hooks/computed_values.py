@@ -3,10 +3,16 @@
 A page states a computed number in prose as ``@{slope:.4f}`` rather than typing
 ``6.0000``: the value is read from the page's markdown-exec session after the
 page's blocks have run, so the text cannot drift from the computation (and
-corrupting it means corrupting code that the build checks). Runs after
-exec_guard and before katex_math, so references inside ``$...$`` become part
-of the formula before KaTeX renders it. A reference that fails to evaluate
-fails the build with its file and line.
+corrupting it means corrupting code that the build checks).
+
+Two steps. Before Markdown is converted (``on_page_markdown``), each reference
+outside code fences is swapped for an inert token (letters and digits only),
+so no Markdown extension can rewrite the expression: ``@{found[1][0]}`` would
+otherwise become a reference link. After the blocks ran (``on_page_content``,
+after exec_guard and before katex_math), each token becomes the formatted
+value, also inside ``$...$`` where it is then part of the formula KaTeX
+renders. A reference that fails to evaluate fails the build with its file
+and line.
 """
 
 from __future__ import annotations
@@ -20,17 +26,17 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 
 sys.path.insert(0, str(Path(__file__).parent))
-from exec_blocks import REFERENCE, find_exec_blocks, find_references, format_reference  # noqa: E402
+from exec_blocks import Reference, find_exec_blocks, find_references, format_reference  # noqa: E402
 
 import markdown_exec._internal.formatters.python as _mx_python  # noqa: E402
 
 log = logging.getLogger("mkdocs.plugins.calcnotes.computed_values")
-_PRE = re.compile(r"(<pre\b.*?</pre>)", re.S)
 _ROOT = Path(__file__).resolve().parents[2]
+_TOKEN = re.compile(r"CNREF(\d+)Z")
+_FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
 
-
-def _source(page) -> str:
-    return Path(page.file.abs_src_path).read_text(encoding="utf-8") if page.file.abs_src_path else page.markdown
+# page src_uri -> (display path, session name, references in page order)
+_pages: dict[str, tuple[str, str | None, list[Reference]]] = {}
 
 
 def _display(page) -> str:
@@ -41,37 +47,64 @@ def _display(page) -> str:
         return str(path)
 
 
-def on_page_content(html_content: str, page, config, files) -> str:
-    if "@{" not in html_content:
-        return html_content
-    source = _source(page)
+def _swap_for_tokens(markdown: str, refs: list[Reference]) -> str:
+    """Replace the references outside fences, in order, by CNREF<k>Z tokens."""
+    out, fence = [], None
+    for line in markdown.splitlines(keepends=True):
+        match = _FENCE.match(line)
+        if match:
+            mark = match.group(1)
+            fence = None if fence and mark.startswith(fence) else (fence or mark)
+        elif fence is None and "@{" in line:
+            for ref in [r for r in refs if r.text in line]:
+                while ref.text in line:
+                    line = line.replace(ref.text, f"CNREF{refs.index(ref)}Z", 1)
+        out.append(line)
+    return "".join(out)
+
+
+def on_page_markdown(markdown: str, page, config, files) -> str:
+    source = Path(page.file.abs_src_path).read_text(encoding="utf-8") if page.file.abs_src_path else markdown
+    refs = find_references(source)
+    if not refs:
+        _pages.pop(page.file.src_uri, None)
+        return markdown
+    unique = list({r.text: r for r in reversed(refs)}.values())[::-1]  # first occurrence of each text
     sessions = list(dict.fromkeys(b.session for b in find_exec_blocks(source) if b.session))
-    refs = {r.text: r for r in find_references(source)}
     where = _display(page)
     if len(sessions) != 1:
-        first = next(iter(refs.values()), None)
         raise PluginError(
-            f"{where}:{first.line if first else '?'}: @{{...}} needs exactly one markdown-exec "
-            f"session on the page to read values from; found {sessions or 'none'}"
+            f"{where}:{refs[0].line}: @{{...}} needs exactly one markdown-exec session on "
+            f"the page to read values from; found {sessions or 'none'}"
         )
-    namespace = _mx_python._sessions_globals.get(sessions[0], {})
+    _pages[page.file.src_uri] = (where, sessions[0], unique)
+    return _swap_for_tokens(markdown, unique)
+
+
+def on_page_content(html_content: str, page, config, files) -> str:
+    entry = _pages.get(page.file.src_uri)
+    if entry is None:
+        return html_content
+    where, session, refs = entry
+    namespace = _mx_python._sessions_globals.get(session, {})
+    values: dict[int, str] = {}
     errors: list[str] = []
-
-    def substitute(match: re.Match) -> str:
-        text = html.unescape(match[0])
-        ref = refs.get(text)
-        line = ref.line if ref else "?"
+    for k, ref in enumerate(refs):
         try:
-            return html.escape(format_reference(html.unescape(match["expr"]).strip(), match["fmt"] or "", namespace), quote=False)
+            values[k] = html.escape(format_reference(ref.expr, ref.fmt, namespace), quote=False)
         except Exception as error:  # noqa: BLE001 - any failure is the author's to see
-            errors.append(f"{where}:{line}: {text} failed: {type(error).__name__}: {error}")
-            return match[0]
-
-    pieces = _PRE.split(html_content)
-    for i in range(0, len(pieces), 2):  # even pieces are outside <pre> blocks
-        pieces[i] = REFERENCE.sub(substitute, pieces[i])
+            errors.append(f"{where}:{ref.line}: {ref.text} failed: {type(error).__name__}: {error}")
     if errors:
         for message in errors:
             log.error(message)
         raise PluginError("computed values in the prose could not be filled:\n" + "\n".join(errors))
-    return "".join(pieces)
+    fill = lambda text: _TOKEN.sub(lambda m: values[int(m[1])], text)  # noqa: E731
+    _fill_toc(page.toc.items, fill)
+    return fill(html_content)
+
+
+def _fill_toc(items, fill) -> None:
+    """Headings may cite values too: fill the table of contents like the page."""
+    for item in items:
+        item.title = fill(item.title)
+        _fill_toc(item.children, fill)
