@@ -86,22 +86,35 @@ def run_page(text: str, path: str) -> str | None:
 
 
 def code_mutants(text: str, path: str):
-    """Yield (line, original line, mutated text) for numeric literals in executed blocks."""
+    """Yield (line, description, mutated page) for each numeric literal of the executed blocks.
+
+    Literals are found with Python's tokenizer, so digits inside strings and
+    comments (a page number in ``where="seed 003, page 49"``) are left alone.
+    """
+    import tokenize
+
     lines = text.splitlines(keepends=True)
     for block in find_exec_blocks(text, path):
-        for k, code_line in enumerate(block.code.splitlines(), start=1):
-            code_part = code_line.split("#", 1)[0]  # literals in comments change nothing
-            for match in NUMBER.finditer(code_part):
-                number = match.group(1)
-                mutated = str(int(number) + 1) if "." not in number else repr(float(number) + 1.5)
-                line_no = block.line + k
-                original = lines[line_no - 1]
-                start = original.find(code_line.strip())
-                if start < 0:
-                    continue
-                offset = start + (match.start() - (len(code_line) - len(code_line.lstrip())))
-                new_line = original[:offset] + mutated + original[offset + len(number):]
-                yield line_no, f"{number} -> {mutated} in: {original.strip()}", "".join(lines[: line_no - 1] + [new_line] + lines[line_no:])
+        try:
+            tokens = list(tokenize.generate_tokens(io.StringIO(block.code).readline))
+        except (tokenize.TokenError, SyntaxError):
+            continue
+        for token in tokens:
+            if token.type != tokenize.NUMBER or token.string.endswith(("j", "J")):
+                continue
+            number = token.string
+            try:
+                mutated = str(int(number, 0) + 1)
+            except ValueError:
+                mutated = repr(float(number) + 1.5)
+            line_no = block.line + token.start[0]
+            original = lines[line_no - 1]
+            code_line = block.code.splitlines()[token.start[0] - 1]
+            indent = original.find(code_line.lstrip()) - (len(code_line) - len(code_line.lstrip()))
+            if indent < 0 or original[indent + token.start[1]: indent + token.end[1]] != number:
+                continue
+            new_line = original[: indent + token.start[1]] + mutated + original[indent + token.end[1]:]
+            yield line_no, f"{number} -> {mutated} in: {original.strip()}", "".join(lines[: line_no - 1] + [new_line] + lines[line_no:])
 
 
 def main() -> int:
