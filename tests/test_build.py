@@ -218,6 +218,32 @@ def test_broken_computed_value_fails_build_with_line(tmp_path: Path):
     assert f"{(docs / 'page.md').resolve()}:7: @{{slop:.3f}} failed: NameError" in output
 
 
+def test_malformed_computed_value_fails_build(tmp_path: Path):
+    ok, output, docs = build_tiny(tmp_path, {"page.md": '''\
+        # Page
+
+        ```python exec="on" session="p"
+        values = {"x": 1}
+        ```
+
+        Value @{values["x"]} is fine, @{f({1: 2})} is not.
+        '''})
+    assert not ok
+    assert f"{(docs / 'page.md').resolve()}:7: an @{{...}} reference could not be read" in output
+
+
+def test_prose_names_link_to_the_api_reference(tmp_path: Path):
+    ok, output, _ = build_tiny(tmp_path, {
+        "page.md": "# Page\n\nUse `central_difference`; `not_a_calcnotes_name` stays plain.\n\n"
+                   "```python\ncentral_difference  # code blocks are left alone\n```\n",
+        "api/derivatives.md": "# API\n\n::: calcnotes.differences\n",
+    })
+    assert ok, output
+    html = (tmp_path / "site/page/index.html").read_text()
+    assert 'href="../api/derivatives/#calcnotes.differences.central_difference"><code>central_difference</code>' in html
+    assert "<code>not_a_calcnotes_name</code>" in html
+
+
 # ------------------------------------------------------------ a corrupted chapter
 
 

@@ -26,7 +26,7 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 
 sys.path.insert(0, str(Path(__file__).parent))
-from exec_blocks import Reference, find_exec_blocks, find_references, format_reference  # noqa: E402
+from exec_blocks import REFERENCE, Reference, find_exec_blocks, find_references, format_reference  # noqa: E402
 
 import markdown_exec._internal.formatters.python as _mx_python  # noqa: E402
 
@@ -68,6 +68,7 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
     refs = find_references(source)
     if not refs:
         _pages.pop(page.file.src_uri, None)
+        _refuse_malformed(source, _display(page))
         return markdown
     unique = list({r.text: r for r in reversed(refs)}.values())[::-1]  # first occurrence of each text
     sessions = list(dict.fromkeys(b.session for b in find_exec_blocks(source) if b.session))
@@ -78,9 +79,23 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
             f"the page to read values from; found {sessions or 'none'}"
         )
     _pages[page.file.src_uri] = (where, sessions[0], unique)
+    _refuse_malformed(source, where)
     return _swap_for_tokens(markdown, unique)
 
 
+def _refuse_malformed(source: str, where: str) -> None:
+    """An ``@{`` left outside code (braces inside the expression) would show raw: fail instead."""
+    fence = None
+    for number, line in enumerate(source.splitlines(), start=1):
+        match = _FENCE.match(line)
+        if match:
+            mark = match.group(1)
+            fence = None if fence and mark.startswith(fence) else (fence or mark)
+        elif fence is None and "@{" in REFERENCE.sub("", re.sub(r"`[^`]*`", "", line)):
+            raise PluginError(
+                f"{where}:{number}: an @{{...}} reference could not be read (no braces inside the "
+                "expression: compute the value into a variable in a block and cite the variable)"
+            )
 def on_page_content(html_content: str, page, config, files) -> str:
     entry = _pages.get(page.file.src_uri)
     if entry is None:
