@@ -60,8 +60,32 @@ def prose_numbers(text: str) -> list[tuple[int, str, str]]:
     return found
 
 
-def run_page(text: str, path: str) -> str | None:
-    """Run every session of the page and its references; return the first error, or None."""
+class _Timeout(Exception):
+    pass
+
+
+def _alarm(signum, frame):
+    raise _Timeout("the mutant ran too long (a loop that no longer ends counts as caught)")
+
+
+def run_page(text: str, path: str, seconds: int = 20) -> str | None:
+    """Run every session of the page and its references; return the first error, or None.
+
+    Each run has a time limit: a mutant that makes a loop endless is caught, not waited for.
+    """
+    import signal
+
+    signal.signal(signal.SIGALRM, _alarm)
+    signal.alarm(seconds)
+    try:
+        return _run_page(text, path)
+    except _Timeout as error:
+        return str(error)
+    finally:
+        signal.alarm(0)
+
+
+def _run_page(text: str, path: str) -> str | None:
     blocks = find_exec_blocks(text, path)
     sessions: dict[str, list] = {}
     for block in blocks:

@@ -14,7 +14,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from sitebuild import build, copy_pages, site_config  # noqa: E402
+from sitebuild import ROOT, build, copy_pages, site_config  # noqa: E402
 
 
 def main() -> int:
@@ -24,6 +24,10 @@ def main() -> int:
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="calcnotes-preview-"))
     docs_dir = work / "docs"
+    # The API reference comes along: chapters link to it (api_links hook), and
+    # autorefs fails the strict build on a link whose target is missing.
+    api = sorted(p.relative_to(ROOT / "docs").as_posix() for p in (ROOT / "docs" / "api").glob("*.md"))
+    args.pages = list(dict.fromkeys([*args.pages, *api]))
     copy_pages(args.pages, docs_dir, link=True)
     site_dir = (args.site_dir or work / "site").resolve()
     nav = [*args.pages, "errata.md"]
