@@ -15,8 +15,10 @@ build whatever the log level. It also
 from __future__ import annotations
 
 import logging
+import os
 import re
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,6 +55,9 @@ class _Failure:
 
 
 _failures: list[_Failure] = []
+# CALCNOTES_TIMINGS=1 mkdocs build: how long each page takes to render (blocks included).
+_timings: dict[str, float] = {}
+_started: dict[str, float] = {}
 _blocks: dict[str, list[ExecBlock]] = {}
 _current: dict[str, str | None] = {"page": None}
 
@@ -99,6 +104,7 @@ def on_pre_build(config) -> None:
     _mx_python._code_blocks.clear()
     _failures.clear()
     _blocks.clear()
+    _timings.clear()
     if "matplotlib.pyplot" in sys.modules:
         sys.modules["matplotlib.pyplot"].close("all")
 
@@ -106,6 +112,7 @@ def on_pre_build(config) -> None:
 def on_page_markdown(markdown: str, page, config, files) -> str:
     """Remember the page's blocks with their line numbers in the source file."""
     _current["page"] = page.file.src_uri
+    _started[page.file.src_uri] = time.perf_counter()
     source = Path(page.file.abs_src_path).read_text(encoding="utf-8") if page.file.abs_src_path else markdown
     _blocks[page.file.src_uri] = find_exec_blocks(source, _display_path(page, config))
     return markdown
@@ -142,6 +149,8 @@ def _summary(message: str) -> str:
 
 def on_page_content(html: str, page, config, files) -> str:
     """Report this page's failed blocks; refuse a page that shows a traceback."""
+    if page.file.src_uri in _started:
+        _timings[page.file.src_uri] = time.perf_counter() - _started.pop(page.file.src_uri)
     mine = [f for f in _failures if f.page == page.file.src_uri]
     path = _display_path(page, config)
     for failure in mine:
@@ -170,6 +179,11 @@ def _third_party_requests(site: Path) -> list[str]:
 
 def on_post_build(config) -> None:
     """Abort the build (whatever the log level) if anything above went wrong."""
+    if os.environ.get("CALCNOTES_TIMINGS"):
+        rows = sorted(_timings.items(), key=lambda item: -item[1])
+        print(f"render time per page ({sum(_timings.values()):.1f} s in all):")
+        for name, seconds in rows:
+            print(f"  {seconds:6.2f} s  {name}")
     site = Path(config.site_dir)
     tracebacks = [str(p.relative_to(site)) for p in site.rglob("*.html") if _TRACEBACK in p.read_text(encoding="utf-8", errors="replace")]
     requests = _third_party_requests(site)

@@ -26,6 +26,7 @@ import subprocess
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
+from mkdocs.plugins import CombinedEvent, event_priority
 from mkdocs.structure.files import File
 
 log = logging.getLogger("mkdocs.plugins.calcnotes.katex")
@@ -136,7 +137,8 @@ def render_math(content: str, where: str, root: Path = _ROOT) -> str:
             raise PluginError(f"{where}: invalid TeX (KaTeX cannot render it):\n" + "\n".join(errors))
     pieces, last = [], 0
     for match, formula in zip(matches, formulas):
-        rendered = _cache[formula]
+        # The comments mark the formula for the search index (see on_page_context).
+        rendered = f"<!--m-->{_cache[formula]}<!--/m-->"
         if formula[1]:
             rendered = f'<div class="math-display">{rendered}</div>'
         pieces += [content[last : match.start()], rendered]
@@ -161,6 +163,43 @@ def on_page_content(html_content: str, page, config, files) -> str:
     where = f"docs/{page.file.src_path}"
     _render_toc(page.toc.items, where)
     return render_math(html_content, where)
+
+
+# ---------------------------------------------------------------- search index
+#
+# KaTeX's HTML is large (a formula is dozens of nested spans, plus MathML), and
+# Material's search plugin parses every tag of every page: on this site that
+# was most of the build's time. The index gets each formula as its TeX instead:
+# page.content is swapped for a light copy just before the search plugin reads
+# it, and put back right after, before the page template uses it.
+
+_MARKED = re.compile(r"<!--m-->(.*?)<!--/m-->", re.DOTALL)
+_TEX = re.compile(r'<annotation encoding="application/x-tex">(.*?)</annotation>', re.DOTALL)
+_full_content: dict[str, str] = {}
+
+
+def _as_tex(match: re.Match) -> str:
+    tex = _TEX.search(match[1])
+    return f"<code>{tex[1]}</code>" if tex else ""
+
+
+@event_priority(100)  # before the search plugin (priority 0)
+def _light_before_search(context, page, config, nav):
+    if page.content and "<!--m-->" in page.content:
+        _full_content[page.file.src_uri] = page.content
+        page.content = _MARKED.sub(_as_tex, page.content)
+    return context
+
+
+@event_priority(-100)  # after the search plugin, before the template renders
+def _restore_after_search(context, page, config, nav):
+    full = _full_content.pop(page.file.src_uri, None)
+    if full is not None:
+        page.content = full
+    return context
+
+
+on_page_context = CombinedEvent(_light_before_search, _restore_after_search)
 
 
 def on_shutdown() -> None:

@@ -49,15 +49,13 @@
 # %%
 import numpy as np
 from IPython.display import HTML, display
-from sklearn.datasets import load_digits
-from sklearn.model_selection import train_test_split
 
+from calcnotes.datasets import load_digits
 from calcnotes.gradcheck import check_gradient
 from calcnotes.mlp import MLP, backward, forward, init_params, loss
 from calcnotes.plotting import figure_html, new_figure
 
-digits = load_digits()  # bundled with scikit-learn: nothing is downloaded
-X, y = digits.data, digits.target
+X, y = load_digits()  # the file bundled with scikit-learn: nothing is downloaded
 print(f"{X.shape[0]} images of {X.shape[1]} pixels, labels {sorted(set(y.tolist()))}")
 assert X.shape == (1797, 64) and set(y) == set(range(10))
 
@@ -70,9 +68,14 @@ assert X.shape == (1797, 64) and set(y) == set(range(10))
 # pixels are blank in every training image ($\sigma = 0$); they are left at 0.
 
 # %%
-X_train, X_test, y_train, y_test = train_test_split(
-    X, y, test_size=0.25, stratify=y, random_state=0
-)
+# A seeded stratified split: a quarter of each digit's images for testing.
+rng = np.random.default_rng(0)
+test = np.zeros(len(y), dtype=bool)
+for digit in range(10):
+    members = rng.permutation(np.flatnonzero(y == digit))
+    test[members[: round(0.25 * len(members))]] = True
+X_train, X_test, y_train, y_test = X[~test], X[test], y[~test], y[test]
+assert set(y_test) == set(y_train) == set(range(10))
 mu = X_train.mean(axis=0)
 sigma = X_train.std(axis=0)
 sigma[sigma == 0] = 1.0  # constant pixels: x - mu = 0 anyway
