@@ -189,9 +189,10 @@ def test_computed_values_fill_prose_and_formulas(tmp_path: Path):
         import sympy as sp
         x = sp.Symbol("x")
         slope = 2 * 3.0
+        points = "the points $(1, 2)$ and $(2, 5)$"
         ```
 
-        The slope is @{slope:.3f}; $\\frac{d}{dx} x^3 = @{sp.diff(x**3, x):latex}$.
+        The slope is @{slope:.3f}; $\\frac{d}{dx} x^3 = @{sp.diff(x**3, x):latex}$; @{points}.
 
         ```text
         @{slope} stays in a fence
@@ -202,6 +203,7 @@ def test_computed_values_fill_prose_and_formulas(tmp_path: Path):
     assert "The slope is 6.000;" in html
     assert 'x-tex">\\frac{d}{dx} x^3 = 3 x^{2}</annotation>' in html
     assert "@{slope} stays in a fence" in html
+    assert "$(1, 2)$" not in html and 'x-tex">(1, 2)</annotation>' in html  # math inside a value
 
 
 def test_broken_computed_value_fails_build_with_line(tmp_path: Path):

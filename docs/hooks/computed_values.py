@@ -106,7 +106,7 @@ def on_page_content(html_content: str, page, config, files) -> str:
     errors: list[str] = []
     for k, ref in enumerate(refs):
         try:
-            values[k] = html.escape(format_reference(ref.expr, ref.fmt, namespace), quote=False)
+            values[k] = _math_to_arithmatex(html.escape(format_reference(ref.expr, ref.fmt, namespace), quote=False))
         except Exception as error:  # noqa: BLE001 - any failure is the author's to see
             errors.append(f"{where}:{ref.line}: {ref.text} failed: {type(error).__name__}: {error}")
     if errors:
@@ -116,6 +116,15 @@ def on_page_content(html_content: str, page, config, files) -> str:
     fill = lambda text: _TOKEN.sub(lambda m: values[int(m[1])], text)  # noqa: E731
     _fill_toc(page.toc.items, fill)
     return fill(html_content)
+
+
+_DOLLARS = re.compile(r"(?<![\\$])\$(?!\$)(.+?)(?<![\\$])\$")
+
+
+def _math_to_arithmatex(value: str) -> str:
+    """A value that is Markdown with ``$...$`` math: wrap the math as arithmatex
+    does, so that katex_math (which runs next) renders it instead of leaving dollars."""
+    return _DOLLARS.sub(lambda m: f'<span class="arithmatex">\\({m[1]}\\)</span>', value)
 
 
 def _fill_toc(items, fill) -> None:
