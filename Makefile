@@ -30,7 +30,7 @@ build: setup
 	$(PY) -m mkdocs build --strict
 
 test: setup
-	$(PY) -m pytest --cov=calcnotes --cov-report=term:skip-covered
+	$(PY) -m pytest -n 2 --cov=calcnotes --cov-report=term:skip-covered
 
 # Unit tests and doctests only, without the site builds.
 test-fast: setup

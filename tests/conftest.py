@@ -1,9 +1,18 @@
-"""Shared fixtures: one strict build of the whole site per test session."""
+"""Shared fixtures: one strict build of the whole site per test run.
+
+The cold build is the slowest single step of the suite, and the browser tests
+need its result. So when the whole suite runs (``make test``: no paths given),
+the build starts in the background as the run starts, the tests that need it
+are put last, and the workers (pytest-xdist) run everything else meanwhile.
+Run a subset and the first test that needs the site builds it.
+"""
 
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -17,6 +26,46 @@ settings.load_profile("calcnotes")
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
 
+SITE_FIXTURES = {"built_site", "site_dir", "base_url"}
+_BUILD = """
+import sys
+from pathlib import Path
+sys.path.insert(0, {scripts!r})
+from sitebuild import build, site_config
+shared = Path({shared!r})
+result = build(site_config(Path({docs!r}), shared / "built-site"), shared / "built-site-config", "-q")
+(shared / "built-site.tmp").write_text(f"exit {{result.returncode}}\\n{{result.stdout}}\\n{{result.stderr}}")
+(shared / "built-site.tmp").rename(shared / "built-site.log")
+"""
+
+
+def _shared_dir(basetemp: Path) -> Path:
+    """The temporary folder common to the whole run (all xdist workers)."""
+    return basetemp.parent if os.environ.get("PYTEST_XDIST_WORKER") else basetemp
+
+
+def _start_build(shared: Path) -> None:
+    (shared / "built-site.started").touch()
+    code = _BUILD.format(scripts=str(ROOT / "scripts"), shared=str(shared), docs=str(ROOT / "docs"))
+    subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_configure(config):
+    """Whole suite, in the main process: start the site build right away."""
+    if hasattr(config, "workerinput") or os.environ.get("CALCNOTES_SITE"):
+        return
+    if config.args_source != pytest.Config.ArgsSource.TESTPATHS:  # a subset was asked for
+        return
+    if config.option.collectonly or config.getoption("keyword") or config.getoption("markexpr"):
+        return
+    _start_build(config._tmp_path_factory.getbasetemp())
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests that need the built site go last, so the build has time to finish."""
+    items.sort(key=lambda item: bool(SITE_FIXTURES & set(getattr(item, "fixturenames", ()))))
+
 
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory) -> Path:
@@ -28,9 +77,17 @@ def built_site(tmp_path_factory) -> Path:
     given = os.environ.get("CALCNOTES_SITE")
     if given:
         return Path(given)
-    from sitebuild import build, site_config
+    from filelock import FileLock
 
-    site = tmp_path_factory.mktemp("site")
-    result = build(site_config(ROOT / "docs", site), tmp_path_factory.mktemp("build"), "-q")
-    assert result.returncode == 0, f"strict build failed:\n{result.stdout}\n{result.stderr}"
-    return site
+    shared = _shared_dir(tmp_path_factory.getbasetemp())
+    log = shared / "built-site.log"
+    with FileLock(str(shared / "built-site.lock")):
+        if not (shared / "built-site.started").exists():
+            _start_build(shared)
+    deadline = time.monotonic() + 900
+    while not log.exists():
+        assert time.monotonic() < deadline, "the site build did not finish in 15 minutes"
+        time.sleep(0.2)
+    text = log.read_text(encoding="utf-8")
+    assert text.startswith("exit 0"), f"strict build failed:\n{text}"
+    return shared / "built-site"

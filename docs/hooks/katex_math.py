@@ -171,9 +171,11 @@ def on_page_content(html_content: str, page, config, files) -> str:
 # Material's search plugin parses every tag of every page: on this site that
 # was most of the build's time. The index gets each formula as its TeX instead:
 # page.content is swapped for a light copy just before the search plugin reads
-# it, and put back right after, before the page template uses it.
+# it, and put back right after, before the page template uses it. Inline SVG
+# figures are left out of that copy too (their captions stay).
 
 _MARKED = re.compile(r"<!--m-->(.*?)<!--/m-->", re.DOTALL)
+_SVG = re.compile(r"<svg\b.*?</svg>", re.DOTALL)  # a figure: thousands of tags, no words to find
 _TEX = re.compile(r'<annotation encoding="application/x-tex">(.*?)</annotation>', re.DOTALL)
 _full_content: dict[str, str] = {}
 
@@ -185,9 +187,9 @@ def _as_tex(match: re.Match) -> str:
 
 @event_priority(100)  # before the search plugin (priority 0)
 def _light_before_search(context, page, config, nav):
-    if page.content and "<!--m-->" in page.content:
+    if page.content and ("<!--m-->" in page.content or "<svg" in page.content):
         _full_content[page.file.src_uri] = page.content
-        page.content = _MARKED.sub(_as_tex, page.content)
+        page.content = _SVG.sub("", _MARKED.sub(_as_tex, page.content))
     return context
 
 

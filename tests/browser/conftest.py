@@ -11,7 +11,6 @@ resolve, so a test can report it without anything leaving the machine.
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -143,6 +142,6 @@ def tab(context):
 
 @pytest.fixture(scope="session")
 def screenshots() -> Path:
-    shutil.rmtree(ARTIFACTS, ignore_errors=True)
+    # No clean-up first: under pytest-xdist two workers share the folder (files are overwritten).
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     return ARTIFACTS
