@@ -32,22 +32,16 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "docs" / "hooks"))
-from exec_blocks import REFERENCE, find_exec_blocks, find_references, format_reference  # noqa: E402
+from exec_blocks import REFERENCE, find_exec_blocks, find_references, format_reference, split_fences  # noqa: E402
 
 NUMBER = re.compile(r"(?<![\w.])(\d+\.\d+|\d+)(?![\w.])")
-FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
 
 
 def prose_numbers(text: str) -> list[tuple[int, str, str]]:
     """(line, number, line text) for digits in prose, outside fences and @{...}."""
-    found, fence = [], None
-    for number, line in enumerate(text.splitlines(), start=1):
-        match = FENCE.match(line)
-        if match:
-            mark = match.group(1)
-            fence = None if fence and mark.startswith(fence) else (fence or mark)
-            continue
-        if fence:
+    found = []
+    for number, line, prose in split_fences(text):
+        if not prose:
             continue
         stripped = REFERENCE.sub("", line)
         stripped = re.sub(r"\]\([^)]*\)", "]", stripped)  # link targets

@@ -16,8 +16,12 @@ import importlib
 import inspect
 import pkgutil
 import re
+import sys
+from pathlib import Path
 
-_FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
+sys.path.insert(0, str(Path(__file__).parent))
+from exec_blocks import split_fences  # noqa: E402
+
 # `name` or `name(...)` not already inside a link ([`name`] or [`name`](...)).
 _CODE = re.compile(r"(?<!\[)`(?P<name>(?:calcnotes\.)?[A-Za-z_][\w.]*)(?P<call>\(\))?`(?!\]|\()")
 
@@ -59,16 +63,10 @@ def on_pre_build(config) -> None:
 def on_page_markdown(markdown: str, page, config, files) -> str:
     if page.file.src_uri.startswith("api/"):
         return markdown
-    out, fence = [], None
-    for line in markdown.splitlines(keepends=True):
-        match = _FENCE.match(line)
-        if match:
-            mark = match.group(1)
-            fence = None if fence and mark.startswith(fence) else (fence or mark)
-        elif fence is None and "`" in line:
-            line = _CODE.sub(_link, line)
-        out.append(line)
-    return "".join(out)
+    return "".join(
+        _CODE.sub(_link, line) if prose and "`" in line else line
+        for _, line, prose in split_fences(markdown)
+    )
 
 
 def _link(match: re.Match) -> str:

@@ -26,14 +26,13 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 
 sys.path.insert(0, str(Path(__file__).parent))
-from exec_blocks import REFERENCE, Reference, find_exec_blocks, find_references, format_reference  # noqa: E402
+from exec_blocks import REFERENCE, Reference, find_exec_blocks, find_references, format_reference, split_fences  # noqa: E402
 
 import markdown_exec._internal.formatters.python as _mx_python  # noqa: E402
 
 log = logging.getLogger("mkdocs.plugins.calcnotes.computed_values")
 _ROOT = Path(__file__).resolve().parents[2]
 _TOKEN = re.compile(r"CNREF(\d+)Z")
-_FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
 
 # page src_uri -> (display path, session name, references in page order)
 _pages: dict[str, tuple[str, str | None, list[Reference]]] = {}
@@ -49,16 +48,11 @@ def _display(page) -> str:
 
 def _swap_for_tokens(markdown: str, refs: list[Reference]) -> str:
     """Replace the references outside fences, in order, by CNREF<k>Z tokens."""
-    out, fence = [], None
-    for line in markdown.splitlines(keepends=True):
-        match = _FENCE.match(line)
-        if match:
-            mark = match.group(1)
-            fence = None if fence and mark.startswith(fence) else (fence or mark)
-        elif fence is None and "@{" in line:
-            for ref in [r for r in refs if r.text in line]:
-                while ref.text in line:
-                    line = line.replace(ref.text, f"CNREF{refs.index(ref)}Z", 1)
+    out = []
+    for _, line, prose in split_fences(markdown):
+        if prose and "@{" in line:
+            for k, ref in enumerate(refs):
+                line = line.replace(ref.text, f"CNREF{k}Z")
         out.append(line)
     return "".join(out)
 
@@ -85,17 +79,14 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
 
 def _refuse_malformed(source: str, where: str) -> None:
     """An ``@{`` left outside code (braces inside the expression) would show raw: fail instead."""
-    fence = None
-    for number, line in enumerate(source.splitlines(), start=1):
-        match = _FENCE.match(line)
-        if match:
-            mark = match.group(1)
-            fence = None if fence and mark.startswith(fence) else (fence or mark)
-        elif fence is None and "@{" in REFERENCE.sub("", re.sub(r"`[^`]*`", "", line)):
+    for number, line, prose in split_fences(source):
+        if prose and "@{" in REFERENCE.sub("", re.sub(r"`[^`]*`", "", line)):
             raise PluginError(
                 f"{where}:{number}: an @{{...}} reference could not be read (no braces inside the "
                 "expression: compute the value into a variable in a block and cite the variable)"
             )
+
+
 def on_page_content(html_content: str, page, config, files) -> str:
     entry = _pages.get(page.file.src_uri)
     if entry is None:

@@ -109,22 +109,34 @@ class Reference:
     text: str
 
 
+_FENCE_LINE = re.compile(r"^\s*(`{3,}|~{3,})")
+
+
+def split_fences(text: str):
+    """Yield ``(line_number, line, is_prose)`` for each line of a page, keeping line ends.
+
+    Fence lines and the lines between them are not prose. One tracker for the
+    hooks that rewrite prose (computed values, API links) and for the tools.
+    """
+    fence: str | None = None
+    for number, line in enumerate(text.splitlines(keepends=True), start=1):
+        match = _FENCE_LINE.match(line)
+        if match:
+            mark = match.group(1)
+            fence = None if fence and mark.startswith(fence) and line.strip() == line.strip()[0] * len(line.strip()) else (fence or mark)
+            yield number, line, False
+        else:
+            yield number, line, fence is None
+
+
 def find_references(text: str) -> list[Reference]:
     """Return the computed-value references of a page's prose (not inside code fences)."""
-    refs = []
-    in_fence: str | None = None
-    for number, line in enumerate(text.splitlines(), start=1):
-        stripped = line.strip()
-        fence = re.match(r"(`{3,}|~{3,})", stripped)
-        if fence:
-            if in_fence is None:
-                in_fence = fence.group(1)[0] * len(fence.group(1))
-            elif stripped.startswith(in_fence) and stripped.strip(in_fence[0]) == "":
-                in_fence = None
-            continue
-        if in_fence is None:
-            refs += [Reference(number, m["expr"].strip(), m["fmt"] or "", m[0]) for m in REFERENCE.finditer(line)]
-    return refs
+    return [
+        Reference(number, m["expr"].strip(), m["fmt"] or "", m[0])
+        for number, line, prose in split_fences(text)
+        if prose
+        for m in REFERENCE.finditer(line)
+    ]
 
 
 def format_reference(expr: str, fmt: str, namespace: dict) -> str:
