@@ -49,8 +49,9 @@ DRAWN = """async () => {
 
 def build_variant(page: str, work: Path, client: bool) -> tuple[Path, float]:
     docs = work / "docs"
-    copy_pages([page], docs)
-    config = site_config(docs, work / "site", [page, "errata.md"], strict_links=False)
+    api = sorted(p.relative_to(ROOT / "docs").as_posix() for p in (ROOT / "docs/api").glob("*.md"))
+    copy_pages([page, *api], docs)  # the chapter links into the API reference
+    config = site_config(docs, work / "site", [page, *api, "errata.md"], strict_links=False)
     if client:
         config["hooks"] = [h for h in config["hooks"] if not h.endswith("katex_math.py")]
         dist = ROOT / "node_modules/katex/dist"
