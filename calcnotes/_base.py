@@ -77,3 +77,18 @@ def check_w_b(w: Any, b: Any, n_features: int) -> tuple[np.ndarray, float]:
         )
     b_arr = as_float_array(b, "b", ndim=0)
     return w, float(b_arr)
+
+
+def check_W_b(W: Any, b: Any, n_features: int) -> tuple[np.ndarray, np.ndarray]:
+    """Validate multi-class weights: W of shape (n_features, k) and b of shape (k,)."""
+    W = as_float_array(W, "W", ndim=2)
+    if W.shape[0] != n_features:
+        raise ValueError(
+            f"W has {W.shape[0]} rows but X has {n_features} features; W must "
+            f"have shape (n_features, n_classes) = ({n_features}, k)"
+        )
+    k = W.shape[1]
+    b = as_float_array(b, "b", ndim=1)
+    if b.shape != (k,):
+        raise ValueError(f"b must have shape ({k},) (one entry per column of W), got {b.shape}")
+    return W, b

@@ -40,9 +40,8 @@ from typing import Any
 
 import numpy as np
 
-from calcnotes._base import ConvergenceWarning, Model, check_w_b, check_X_y
+from calcnotes._base import ConvergenceWarning, Model, check_w_b, check_W_b, check_X_y
 from calcnotes._validation import (
-    as_float_array,
     check_binary_labels,
     check_class_labels,
     check_int,
@@ -69,17 +68,8 @@ def _binary(X, y, w, b):
 
 def _multiclass(X, y, W, b):
     X, y = check_X_y(X, y)
-    W = as_float_array(W, "W", ndim=2)
-    if W.shape[0] != X.shape[1]:
-        raise ValueError(
-            f"W has {W.shape[0]} rows but X has {X.shape[1]} features; W must "
-            f"have shape (n_features, n_classes) = ({X.shape[1]}, k)"
-        )
+    W, b = check_W_b(W, b, X.shape[1])
     k = W.shape[1]
-    b = as_float_array(b, "b", ndim=1)
-    if b.shape != (k,):
-        raise ValueError(f"b must have shape ({k},) (one entry per column of "
-                         f"W), got {b.shape}")
     y = check_class_labels(y, "y", n_classes=k)
     Z = X @ W + b
     return X, y, Z, Z.argmax(axis=1)

@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from calcnotes._base import ConvergenceWarning, Model, check_X_y
+from calcnotes._base import ConvergenceWarning, Model, check_W_b, check_X_y
 from calcnotes._validation import (
     as_float_array,
     check_class_labels,
@@ -43,17 +43,8 @@ __all__ = [
 
 def _check(X, Y, W, b, l2):
     X = as_float_array(X, "X", ndim=2)
-    W = as_float_array(W, "W", ndim=2)
-    if W.shape[0] != X.shape[1]:
-        raise ValueError(
-            f"W has {W.shape[0]} rows but X has {X.shape[1]} features; W must "
-            f"have shape (n_features, n_classes) = ({X.shape[1]}, k)"
-        )
+    W, b = check_W_b(W, b, X.shape[1])
     k = W.shape[1]
-    b = as_float_array(b, "b", ndim=1)
-    if b.shape != (k,):
-        raise ValueError(f"b must have shape ({k},) (one entry per column of "
-                         f"W), got {b.shape}")
     Y = _targets(Y, k)
     if Y.shape[0] != X.shape[0]:
         raise ValueError(
