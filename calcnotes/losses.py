@@ -86,6 +86,14 @@ def _check_eps(eps: Any) -> float:
     return eps
 
 
+def _labels_and_clipped_probabilities(y: Any, p: Any, eps: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Validate 0/1 (or soft) labels and probabilities; clip p to [eps, 1 - eps] so the logs stay finite."""
+    y, p = _pair(y, p, ("y", "p"))
+    _check_unit_interval(y, "y", "labels")
+    _check_unit_interval(p, "p", "probabilities")
+    return y, np.clip(p, _check_eps(eps), 1.0 - eps)
+
+
 def one_hot(y: Any, n_classes: int | None = None) -> np.ndarray:
     """Return the one-hot matrix ``Y`` with ``Y[i, y[i]] = 1``.
 
@@ -218,10 +226,7 @@ def binary_cross_entropy(y: Any, p: Any, eps: float = EPS) -> float:
     >>> binary_cross_entropy([1, 0], [0.9, 0.2])
     0.164252033486018
     """
-    y, p = _pair(y, p, ("y", "p"))
-    _check_unit_interval(y, "y", "labels")
-    _check_unit_interval(p, "p", "probabilities")
-    p = np.clip(p, _check_eps(eps), 1.0 - eps)
+    y, p = _labels_and_clipped_probabilities(y, p, eps)
     return float(-np.mean(y * np.log(p) + (1.0 - y) * np.log1p(-p)))
 
 
@@ -236,10 +241,7 @@ def binary_cross_entropy_gradient(y: Any, p: Any, eps: float = EPS) -> np.ndarra
     >>> binary_cross_entropy_gradient([1, 0], [0.5, 0.5])
     array([-1.,  1.])
     """
-    y, p = _pair(y, p, ("y", "p"))
-    _check_unit_interval(y, "y", "labels")
-    _check_unit_interval(p, "p", "probabilities")
-    p = np.clip(p, _check_eps(eps), 1.0 - eps)
+    y, p = _labels_and_clipped_probabilities(y, p, eps)
     return (p - y) / (p * (1.0 - p)) / y.size
 
 
