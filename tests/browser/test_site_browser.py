@@ -176,7 +176,13 @@ def test_search_finds_a_chapter_by_a_word_in_its_body(tab, base_url, site_dir):
     tab.goto(base_url, wait_until="load")
     search = tab.locator("input.md-search__input")
     search.click()
-    search.fill(word)
+    # The search worker first builds its index (690 kB on this site: seconds on a
+    # busy 2-core machine); Material says "Initializing search" until it is ready.
+    tab.wait_for_function(
+        "() => !/Initializing/.test(document.querySelector('.md-search-result__meta')?.textContent || 'Initializing')",
+        timeout=60_000,
+    )
+    search.press_sequentially(word)  # key events, as a reader types (fill() sends none)
     result = tab.locator(f".md-search-result__link[href*='{target}']").first
     result.wait_for(state="visible", timeout=10_000)
     result.click()
