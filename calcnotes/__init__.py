@@ -7,78 +7,96 @@ independent oracles (sympy, finite differences, ``np.linalg``).
 
 __version__ = "0.1.0"
 
-# calculus
-from .critical_points import (
-    classify_critical_points,
-    critical_points,
-    second_derivative_test,
-)
-from .differences import (
-    central_difference,
-    complex_step,
-    forward_difference,
-    second_difference,
-)
-from .gradcheck import GradientCheck, check_gradient, relative_error
-from .gradient_descent import gradient_descent
-from .newton import newton_minimize, newton_root
-from .numeric import numeric_gradient, numeric_hessian, numeric_jacobian
-from .result import DivergenceError, OptimizeResult
-from .symbolic import derivative, gradient, hessian, is_equal, jacobian, to_numpy
+import importlib
 
-# machine learning
-# (the MLP's plain functions forward/backward/loss/init_params are too
-# generic for the top level: use them as calcnotes.mlp.forward etc.)
-from . import mlp
-from ._base import ConvergenceWarning, NotFittedError
-from .activations import (
-    log_softmax,
-    relu,
-    relu_derivative,
-    sigmoid,
-    sigmoid_derivative,
-    softmax,
-    softmax_jacobian,
-    tanh,
-    tanh_derivative,
-)
-from .linear_regression import (
-    LinearRegression,
-    closed_form_simple,
-    mse_loss,
-    mse_loss_gradient,
-    normal_equations,
-)
-from .logistic_regression import (
-    LogisticRegression,
-    log_loss,
-    log_loss_gradient,
-    log_loss_hessian,
-)
-from .losses import (
-    binary_cross_entropy,
-    binary_cross_entropy_gradient,
-    binary_cross_entropy_with_logits,
-    binary_cross_entropy_with_logits_gradient,
-    categorical_cross_entropy,
-    categorical_cross_entropy_gradient,
-    cross_entropy_with_logits,
-    cross_entropy_with_logits_gradient,
-    mse,
-    mse_gradient,
-    one_hot,
-)
-from .mlp import MLP
-from .perceptron import (
-    MulticlassPerceptron,
-    Perceptron,
-    multiclass_perceptron_criterion,
-    multiclass_perceptron_criterion_gradient,
-    perceptron_criterion,
-    perceptron_criterion_gradient,
-)
-from .softmax_regression import (
-    SoftmaxRegression,
-    softmax_regression_gradient,
-    softmax_regression_loss,
-)
+# Every public name, and the module that defines it. They are loaded on first
+# use (PEP 562), so ``import calcnotes.differences`` loads that module and what
+# it imports, nothing more: the site's execution cache records which modules a
+# page really used, and a page that used only derivatives is not re-run when
+# the MLP changes. (The MLP's plain functions forward/backward/loss/init_params
+# are too generic for the top level: use them as calcnotes.mlp.forward etc.)
+_EXPORTS = {
+    "classify_critical_points": "critical_points",
+    "critical_points": "critical_points",
+    "second_derivative_test": "critical_points",
+    "central_difference": "differences",
+    "complex_step": "differences",
+    "forward_difference": "differences",
+    "second_difference": "differences",
+    "GradientCheck": "gradcheck",
+    "check_gradient": "gradcheck",
+    "relative_error": "gradcheck",
+    "gradient_descent": "gradient_descent",
+    "newton_minimize": "newton",
+    "newton_root": "newton",
+    "numeric_gradient": "numeric",
+    "numeric_hessian": "numeric",
+    "numeric_jacobian": "numeric",
+    "DivergenceError": "result",
+    "OptimizeResult": "result",
+    "derivative": "symbolic",
+    "gradient": "symbolic",
+    "hessian": "symbolic",
+    "is_equal": "symbolic",
+    "jacobian": "symbolic",
+    "to_numpy": "symbolic",
+    "ConvergenceWarning": "_base",
+    "NotFittedError": "_base",
+    "log_softmax": "activations",
+    "relu": "activations",
+    "relu_derivative": "activations",
+    "sigmoid": "activations",
+    "sigmoid_derivative": "activations",
+    "softmax": "activations",
+    "softmax_jacobian": "activations",
+    "tanh": "activations",
+    "tanh_derivative": "activations",
+    "LinearRegression": "linear_regression",
+    "closed_form_simple": "linear_regression",
+    "mse_loss": "linear_regression",
+    "mse_loss_gradient": "linear_regression",
+    "normal_equations": "linear_regression",
+    "LogisticRegression": "logistic_regression",
+    "log_loss": "logistic_regression",
+    "log_loss_gradient": "logistic_regression",
+    "log_loss_hessian": "logistic_regression",
+    "binary_cross_entropy": "losses",
+    "binary_cross_entropy_gradient": "losses",
+    "binary_cross_entropy_with_logits": "losses",
+    "binary_cross_entropy_with_logits_gradient": "losses",
+    "categorical_cross_entropy": "losses",
+    "categorical_cross_entropy_gradient": "losses",
+    "cross_entropy_with_logits": "losses",
+    "cross_entropy_with_logits_gradient": "losses",
+    "mse": "losses",
+    "mse_gradient": "losses",
+    "one_hot": "losses",
+    "MLP": "mlp",
+    "MulticlassPerceptron": "perceptron",
+    "Perceptron": "perceptron",
+    "multiclass_perceptron_criterion": "perceptron",
+    "multiclass_perceptron_criterion_gradient": "perceptron",
+    "perceptron_criterion": "perceptron",
+    "perceptron_criterion_gradient": "perceptron",
+    "SoftmaxRegression": "softmax_regression",
+    "softmax_regression_gradient": "softmax_regression",
+    "softmax_regression_loss": "softmax_regression",
+}
+
+_SUBMODULES = {"mlp"}
+
+__all__ = sorted([*_EXPORTS, *_SUBMODULES])
+
+
+def __getattr__(name: str):
+    if name in _SUBMODULES:
+        return importlib.import_module(f"calcnotes.{name}")
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'calcnotes' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"calcnotes.{_EXPORTS[name]}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return __all__

@@ -32,7 +32,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "docs" / "hooks"))
-from exec_blocks import REFERENCE, find_exec_blocks, find_references, format_reference, split_fences  # noqa: E402
+from calcnotes.site.fences import REFERENCE, find_exec_blocks, find_references, format_reference, split_fences  # noqa: E402
 
 NUMBER = re.compile(r"(?<![\w.])(\d+\.\d+|\d+)(?![\w.])")
 
@@ -84,7 +84,7 @@ def _run_page(text: str, path: str) -> str | None:
     sessions: dict[str, list] = {}
     for block in blocks:
         sessions.setdefault(block.session or f"L{block.line}", []).append(block)
-    from calcnotes import errata
+    from calcnotes.site import errata
 
     for group in sessions.values():
         namespace: dict = {"__name__": "mutant", "print": builtins.print}

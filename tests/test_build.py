@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
 sys.path.insert(0, str(ROOT / "docs" / "hooks"))
 sys.path.insert(0, str(ROOT / "tests"))
-from exec_blocks import find_exec_blocks  # noqa: E402
+from calcnotes.site.fences import find_exec_blocks  # noqa: E402
 from exec_guard import _third_party_requests  # noqa: E402
 from sitebuild import build, build_in_process, copy_pages, site_config  # noqa: E402
 
@@ -172,7 +172,7 @@ def test_wrong_erratum_fails_build(tmp_path: Path):
         # Page
 
         ```python exec="on" session="trap"
-        from calcnotes.errata import erratum
+        from calcnotes.site import erratum
         print(erratum("not-wrong", where="seed", quantity="q", notes=4.0, correct=4.0,
                       computed=2.0 ** 2, reason="the notes are right"))
         ```

@@ -18,7 +18,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
 sys.path.insert(0, str(DOCS / "hooks"))
-from exec_blocks import ExecBlock, find_exec_blocks, find_references, format_reference  # noqa: E402
+from calcnotes.site.fences import ExecBlock, find_exec_blocks, find_references, format_reference  # noqa: E402
 
 
 def _groups() -> list:
@@ -45,7 +45,7 @@ def test_docs_have_executable_blocks():
 
 def run_blocks(blocks: list[ExecBlock], page: str) -> dict:
     """Run one session's blocks in order in a fresh namespace; return it."""
-    from calcnotes import errata
+    from calcnotes.site import errata
 
     errata.reset()
     errata.set_current_page(page)

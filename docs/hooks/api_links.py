@@ -20,7 +20,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from exec_blocks import split_fences  # noqa: E402
+from calcnotes.site.fences import split_fences  # noqa: E402
 
 # `name` or `name(...)` not already inside a link ([`name`] or [`name`](...)).
 _CODE = re.compile(r"(?<!\[)`(?P<name>(?:calcnotes\.)?[A-Za-z_][\w.]*)(?P<call>\(\))?`(?!\]|\()")

@@ -26,7 +26,7 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 
 sys.path.insert(0, str(Path(__file__).parent))
-from exec_blocks import REFERENCE, Reference, find_exec_blocks, find_references, format_reference, split_fences  # noqa: E402
+from calcnotes.site.fences import REFERENCE, Reference, find_exec_blocks, find_references, format_reference, split_fences  # noqa: E402
 
 import markdown_exec._internal.formatters.python as _mx_python  # noqa: E402
 

@@ -1,6 +1,6 @@
 """Build hook: the Errata page lists every erratum the chapters recorded.
 
-Chapters record errata with :func:`calcnotes.errata.erratum` while their blocks
+Chapters record errata with :func:`calcnotes.site.errata.erratum` while their blocks
 run. This hook tells the registry which page is running and, once every page
 has been rendered (``on_env``), puts the table of all errata in place of the
 marker in ``errata.md`` and renders that page again. The table's links
@@ -24,7 +24,7 @@ _PREFIXED_ERRATUM_ID = re.compile(r'id="exec-\d+--(erratum-[^"]+)"')
 
 def _registry():
     # Imported afresh each build: exec_guard purges calcnotes before every build.
-    return importlib.import_module("calcnotes.errata")
+    return importlib.import_module("calcnotes.site.errata")
 
 
 def on_pre_build(config) -> None:

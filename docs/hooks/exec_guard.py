@@ -25,7 +25,7 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 
 sys.path.insert(0, str(Path(__file__).parent))
-from exec_blocks import ExecBlock, find_exec_blocks  # noqa: E402
+from calcnotes.site.fences import ExecBlock, find_exec_blocks  # noqa: E402
 
 import markdown_exec._internal.formatters.python as _mx_python  # noqa: E402
 from markdown_exec._internal.formatters.base import ExecutionError  # noqa: E402

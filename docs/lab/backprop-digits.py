@@ -53,7 +53,7 @@ from IPython.display import HTML, display
 from calcnotes.datasets import load_digits
 from calcnotes.gradcheck import check_gradient
 from calcnotes.mlp import MLP, backward, forward, init_params, loss
-from calcnotes.plotting import figure_html, new_figure
+from calcnotes.site import figure_html, new_figure
 
 X, y = load_digits()  # the file bundled with scikit-learn: nothing is downloaded
 print(f"{X.shape[0]} images of {X.shape[1]} pixels, labels {sorted(set(y.tolist()))}")

@@ -1,9 +1,9 @@
-"""calcnotes.tex.from_tex: TeX the notes use, read back and compared with sympy built by hand."""
+"""calcnotes.site.tex.from_tex: TeX the notes use, read back and compared with sympy built by hand."""
 
 import pytest
 import sympy as sp
 
-from calcnotes.tex import from_tex
+from calcnotes.site.tex import from_tex
 
 x, y, p, m, b = sp.symbols("x y p m b")
 

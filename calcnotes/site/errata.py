@@ -15,6 +15,7 @@ Examples
 >>> md = erratum(
 ...     "example",
 ...     where="seed 003, page 7",
+...     kind="error",
 ...     quantity=r"$(1 + 1/10)^{10}$",
 ...     notes=2.592,
 ...     correct=2.5937,
@@ -23,13 +24,14 @@ Examples
 ...     reason="the notes truncate the power",
 ...     record=False,
 ... )
->>> "Erratum" in md and "2.5937" in md
+>>> "In the notes" in md and "2.5937" in md
 True
 """
 
 from __future__ import annotations
 
 import math
+import posixpath
 import re
 from dataclasses import dataclass
 from numbers import Number
@@ -37,7 +39,14 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["Erratum", "erratum", "errata", "errata_table", "set_current_page"]
+__all__ = ["KINDS", "Erratum", "erratum", "errata", "errata_table", "set_current_page"]
+
+#: What kind of mistake a record is, as the Errata page names it.
+KINDS = {
+    "slip": "transcription slip",       # the handwriting was misread: a digit, a letter, a sign
+    "error": "error in the notes",      # the notes' own mathematics or arithmetic is wrong
+    "garbled": "garbled line",          # unreadable or scrambled; the record gives the probable intent
+}
 
 
 @dataclass(frozen=True)
@@ -56,6 +65,10 @@ class Erratum:
         Markdown renderings of the notes' value and of the correct value.
     reason : str
         One line: why the notes are wrong.
+    kind : str or None
+        One of :data:`KINDS` (``None``: not yet classified; the register test refuses it).
+    title : str
+        The collapsed box's title: what the notes have ("In the notes: ...").
     page : str or None
         The docs page (``src_uri``) that recorded it; None outside a build.
     page_title : str or None
@@ -70,6 +83,20 @@ class Erratum:
     reason: str
     page: str | None
     page_title: str | None = None
+    kind: str | None = None
+    title: str = ""
+
+    @property
+    def seed(self) -> str:
+        """The seed file named by ``where`` (``"003"``), or ``""``."""
+        match = re.match(r"seed (\d{3})", self.where)
+        return match.group(1) if match else ""
+
+    @property
+    def page_number(self) -> int:
+        """The first page number in ``where`` (for ordering), or a large number."""
+        match = re.search(r"pages? (\d+)", self.where)
+        return int(match.group(1)) if match else 10**6
 
     @property
     def anchor(self) -> str:
@@ -145,6 +172,8 @@ def erratum(
     correct: Any,
     computed: Any,
     reason: str,
+    kind: str | None = None,
+    title: str | None = None,
     notes_display: str | None = None,
     correct_display: str | None = None,
     rtol: float = 1e-9,
@@ -169,7 +198,15 @@ def erratum(
     computed : number, array, sympy expression or str
         The value recomputed here by ``calcnotes``.
     reason : str
-        One line: why the notes are wrong.
+        One line: why the notes are wrong (TeX in ``$...$``). Where the intended
+        value is inferred, say "probably" and why.
+    kind : {"slip", "error", "garbled"}
+        A transcription slip, an error of the notes, or a garbled line (see
+        :data:`KINDS`).
+    title : str, optional
+        Title of the collapsed box, saying what the notes have, e.g.
+        ``"In the notes: $e^{0.12} = 1.27$"``. Defaults to the quantity and the
+        notes' value.
     notes_display, correct_display : str, optional
         Markdown to show instead of the plain rendering of the values.
     rtol, atol : float
@@ -197,6 +234,10 @@ def erratum(
             f"erratum key {key!r} is not a slug; use lower-case letters, digits and "
             "single hyphens, e.g. 'sqrt-derivative'"
         )
+    if kind is not None and kind not in KINDS:
+        raise ValueError(f"erratum {key!r}: kind must be one of {sorted(KINDS)}, not {kind!r}")
+    if not re.match(r"seed \d{3}\b", where):
+        raise ValueError(f"erratum {key!r}: where must start with the seed, e.g. 'seed 003, page 7', not {where!r}")
     if _agree(notes, computed, rtol, atol):
         raise AssertionError(
             f"erratum {key!r}: the notes' value {_display(notes)} agrees with the "
@@ -218,6 +259,8 @@ def erratum(
         reason=reason,
         page=_current_page[0] if _current_page else None,
         page_title=_current_page[1] if _current_page else None,
+        kind=kind,
+        title=title or _default_title(quantity, notes_display if notes_display is not None else _display(notes)),
     )
     if record:
         if any(e.key == key and e.page == item.page for e in _REGISTRY):
@@ -229,22 +272,44 @@ def erratum(
     return _admonition(item)
 
 
+def _default_title(quantity: str, notes_say: str) -> str:
+    """ "In the notes: <quantity> = <value>" when the value is short enough for a title."""
+    if len(notes_say) <= 40 and "\n" not in notes_say:
+        return f"In the notes: {quantity} = {notes_say}"
+    return f"In the notes: {quantity}"
+
+
+_PLURAL = {"slip": "transcription slips", "error": "errors in the notes", "garbled": "garbled lines"}
+
+
+def _register_link(page: str | None) -> str:
+    """A link from the box to its row of the Errata page (relative, so MkDocs checks it)."""
+    if not page:
+        return ""
+    target = posixpath.relpath("errata.md", posixpath.dirname(page) or ".")
+    return f" · [all errata]({target})"
+
+
 def _admonition(item: Erratum) -> str:
-    """The Markdown (md_in_html) of an erratum's admonition."""
+    """The Markdown (md_in_html) of an erratum's collapsed box.
+
+    The box is closed: the reader sees what the notes have and opens it for the
+    correction. That it is checked is said once, on the Errata page.
+    """
+    kind = KINDS.get(item.kind or "", "not yet classified")
     return (
-        f'<div class="admonition bug erratum" id="{item.anchor}" markdown>\n'
-        f'<p class="admonition-title" markdown="span">Erratum ({item.where}): {item.quantity}</p>\n\n'
+        f'<details class="bug erratum" id="{item.anchor}" markdown>\n'
+        f'<summary markdown="span">{item.title}</summary>\n\n'
         f"**The notes say:** {item.notes_say}\n\n"
         f"**Correct:** {item.correct}\n\n"
         f"**Why:** {item.reason}\n\n"
-        '<span class="erratum-check">Checked at build time: the notes\' value differs '
-        "from the recomputed one, and the correction equals it.</span>\n\n"
-        "</div>\n"
+        f'<span class="erratum-where">{item.where} · {kind}{_register_link(item.page)}</span>\n\n'
+        "</details>\n"
     )
 
 
 def errata_table(items: list[Erratum] | None = None) -> str:
-    """Return a Markdown table of errata with links back to their pages.
+    """Return the register of errata as Markdown: one table per seed, rows by page.
 
     Parameters
     ----------
@@ -265,12 +330,23 @@ def errata_table(items: list[Erratum] | None = None) -> str:
     items = errata() if items is None else items
     if not items:
         return "No errata recorded."
-    rows = [
-        "| Where in the notes | What | The notes say | Correct | Why | Page |",
-        "|---|---|---|---|---|---|",
-    ]
-    for item in items:
-        link = f"[{item.page_title}]({item.page}#{item.anchor})" if item.page else "—"
-        cells = [item.where, item.quantity, item.notes_say, item.correct, item.reason, link]
-        rows.append("| " + " | ".join(c.replace("|", r"\|").replace("\n", " ") for c in cells) + " |")
-    return "\n".join(rows)
+    out: list[str] = []
+    for seed in sorted({item.seed for item in items}):
+        rows = sorted((i for i in items if i.seed == seed), key=lambda i: i.page_number)  # stable: page order kept
+        counts = {k: sum(1 for i in rows if i.kind == k) for k in KINDS}
+        summary = ", ".join(f"{n} {_PLURAL[k] if n != 1 else KINDS[k]}" for k, n in counts.items() if n)
+        out += [
+            f"### Seed {seed}",
+            "",
+            f"{len(rows)} record{'s' if len(rows) != 1 else ''}: {summary or 'none classified'}.",
+            "",
+            "| Where | Kind | What | The notes say | Correct | Why | Chapter |",
+            "|---|---|---|---|---|---|---|",
+        ]
+        for item in rows:
+            link = f"[{item.page_title}]({item.page}#{item.anchor})" if item.page else "—"
+            cells = [item.where, KINDS.get(item.kind or "", "unclassified"), item.quantity,
+                     item.notes_say, item.correct, item.reason, link]
+            out.append("| " + " | ".join(c.replace("|", r"\|").replace("\n", " ") for c in cells) + " |")
+        out.append("")
+    return "\n".join(out)

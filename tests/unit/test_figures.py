@@ -1,11 +1,11 @@
-"""calcnotes.plotting: the same figure gives the same bytes, in this process and another."""
+"""calcnotes.site.figures: the same figure gives the same bytes, in this process and another."""
 
 import subprocess
 import sys
 
 SCRIPT = """
 import numpy as np
-from calcnotes.plotting import new_figure, figure_html
+from calcnotes.site import figure_html, new_figure
 fig, ax = new_figure()
 x = np.linspace(-2, 2, 50)
 ax.plot(x, x**2, label="f")

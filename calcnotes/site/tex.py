@@ -100,7 +100,7 @@ def from_tex(tex: str, **symbols: sp.Symbol) -> sp.Expr:
     s = re.sub(r"(?<![A-Za-z])[a-z]{2,}(?![A-Za-z])", lambda w: w[0] if w[0] in _FUNCTIONS else " ".join(w[0]), s)
     s = re.sub(r"log\s*([a-z])(?![A-Za-z(])", r"log(\1)", s)  # \ln x without parentheses
     if "\\" in s:
-        raise ValueError(f"unsupported TeX command in {tex!r}; see calcnotes.tex for what is read")
+        raise ValueError(f"unsupported TeX command in {tex!r}; see calcnotes.site.tex for what is read")
     try:
         return parse_expr(s, local_dict={"e": sp.E, **symbols}, transformations=_TRANSFORMATIONS)
     except (SyntaxError, TypeError, sp.SympifyError) as error:
