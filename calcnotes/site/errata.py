@@ -24,7 +24,7 @@ Examples
 ...     reason="the notes truncate the power",
 ...     record=False,
 ... )
->>> "In the notes" in md and "2.5937" in md
+>>> "as handwritten" in md and "2.5937" in md
 True
 """
 
@@ -68,7 +68,7 @@ class Erratum:
     kind : str or None
         One of :data:`KINDS` (``None``: not yet classified; the register test refuses it).
     title : str
-        The collapsed box's title: what the notes have ("In the notes: ...").
+        The collapsed box's title: what the notes have ("Erratum, as handwritten: ...").
     page : str or None
         The docs page (``src_uri``) that recorded it; None outside a build.
     page_title : str or None
@@ -205,7 +205,7 @@ def erratum(
         :data:`KINDS`).
     title : str, optional
         Title of the collapsed box, saying what the notes have, e.g.
-        ``"In the notes: $e^{0.12} = 1.27$"``. Defaults to the quantity and the
+        ``"Erratum, as handwritten: $e^{0.12} = 1.27$"``. Defaults to the quantity and the
         notes' value.
     notes_display, correct_display : str, optional
         Markdown to show instead of the plain rendering of the values.
@@ -273,10 +273,10 @@ def erratum(
 
 
 def _default_title(quantity: str, notes_say: str) -> str:
-    """ "In the notes: <quantity> = <value>" when the value is short enough for a title."""
+    """Erratum, as handwritten: <quantity> = <value>, when the value is short enough for a title."""
     if len(notes_say) <= 40 and "\n" not in notes_say:
-        return f"In the notes: {quantity} = {notes_say}"
-    return f"In the notes: {quantity}"
+        return f"Erratum, as handwritten: {quantity} = {notes_say}"
+    return f"Erratum, as handwritten: {quantity}"
 
 
 _PLURAL = {"slip": "transcription slips", "error": "errors in the notes", "garbled": "garbled lines"}

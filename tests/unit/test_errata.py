@@ -96,7 +96,7 @@ def test_box_is_collapsed_and_titled_by_what_the_notes_have():
     md = erratum("e-twelve", where="seed 003, page 7", kind="slip", quantity="$e^{0.12}$", notes=1.27,
                  correct=1.1275, computed=2.718281828459045**0.12, atol=5e-5, reason="a misread digit")
     assert md.startswith('<details class="bug erratum" id="erratum-e-twelve"')  # closed: no "open" attribute
-    assert '<summary markdown="span">In the notes: $e^{0.12}$ = 1.27</summary>' in md
+    assert '<summary markdown="span">Erratum, as handwritten: $e^{0.12}$ = 1.27</summary>' in md
     assert "transcription slip" in md and "[all errata](../errata.md)" in md
     assert "Checked at build time" not in md  # said once, on the Errata page
 
