@@ -1,0 +1,45 @@
+"""The site machinery: the MkDocs plugin and the helpers chapters use while they run.
+
+Chapters need one short import::
+
+    from calcnotes.site import erratum, figure_html, new_figure, tex_value
+
+- :func:`erratum` checks one mistake of the notes both ways and returns its
+  collapsed box (``calcnotes.site.errata``);
+- :func:`new_figure`, :func:`figure_html`, :func:`svg` draw figures as inline,
+  byte-identical SVG (``calcnotes.site.figures``);
+- :func:`tex_value` (``from_tex``) reads a formula typed as TeX back into sympy,
+  so the formula a page shows can be checked (``calcnotes.site.tex``).
+
+The numerics modules of ``calcnotes`` never import this subpackage; the plugin
+(``calcnotes.site.plugin``) is registered as the MkDocs plugin ``calcnotes``.
+Names are loaded on first use, so the plugin does not pay for matplotlib.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+__all__ = ["erratum", "figure_html", "from_tex", "new_figure", "svg", "tex_value"]
+
+_WHERE = {
+    "erratum": ("calcnotes.site.errata", "erratum"),
+    "figure_html": ("calcnotes.site.figures", "figure_html"),
+    "new_figure": ("calcnotes.site.figures", "new_figure"),
+    "svg": ("calcnotes.site.figures", "svg"),
+    "from_tex": ("calcnotes.site.tex", "from_tex"),
+    "tex_value": ("calcnotes.site.tex", "from_tex"),
+}
+
+
+def __getattr__(name: str):
+    if name not in _WHERE:
+        raise AttributeError(f"module 'calcnotes.site' has no attribute {name!r}")
+    module, attr = _WHERE[name]
+    value = getattr(importlib.import_module(module), attr)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
