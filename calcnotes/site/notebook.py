@@ -7,7 +7,7 @@ each notebook page the plugin
 
 * drops those three scripts (the site loads nothing from third-party hosts);
 * renders the math of the Markdown cells with the site's KaTeX
-  (``katex_math.render_math``: same CSS, fonts and build-time errors as the
+  (``calcnotes.site.katex.render_math``: same CSS, fonts and build-time errors as the
   pages; invalid TeX fails the build);
 * resolves relative links to ``.md`` pages as MkDocs does for pages (nbconvert
   leaves them as they are), failing the build on a link to no page;

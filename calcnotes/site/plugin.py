@@ -61,6 +61,7 @@ class CalcnotesConfig(Config):
     cache = c.Optional(c.Type(bool))  # None: on for `mkdocs serve`, off for a build (CALCNOTES_CACHE overrides)
     cache_dir = c.Type(str, default=".cache/calcnotes")
     report = c.Optional(c.Type(str))  # write a JSON report of every page's run here (or $CALCNOTES_REPORT)
+    katex = c.Type(bool, default=True)  # render math at build time (off only to benchmark client-side math)
 
 
 @dataclass
@@ -117,7 +118,8 @@ class CalcnotesPlugin(BasePlugin[CalcnotesConfig]):
         adapters.install_runner(self._runner)  # on_startup does not run in every API use
         notebook.check_config(config)
         adapters.install_notebook_capture(self.executed_notebooks, self._notebook_replay)
-        config.extra_css.insert(0, f"{katex.ASSET_DIR}/katex.min.css")
+        if self.config.katex:
+            config.extra_css.insert(0, f"{katex.ASSET_DIR}/katex.min.css")
         return config
 
     def _cache_enabled(self) -> bool:
@@ -146,7 +148,7 @@ class CalcnotesPlugin(BasePlugin[CalcnotesConfig]):
     def on_files(self, files, *, config):
         """KaTeX's assets join the site; every page's blocks and checks are read once."""
         self.files = files
-        for file in katex.asset_files(config):
+        for file in katex.asset_files(config) if self.config.katex else []:
             files.append(file)
         owners: dict[str, str] = {}
         for file in files.documentation_pages():
@@ -242,7 +244,7 @@ class CalcnotesPlugin(BasePlugin[CalcnotesConfig]):
         if notebook.is_notebook(page):
             self._store_notebook()
             html = notebook.process(html, page, files, self.executed_notebooks)
-        else:
+        elif self.config.katex:
             html = katex.render_page(html, page.toc.items, where)
         if src in state.started:
             state.timings[src] = time.perf_counter() - state.started.pop(src)
