@@ -26,8 +26,10 @@ $(STAMP): requirements.lock pyproject.toml package.json package-lock.json
 serve: setup
 	$(PY) -m mkdocs serve
 
+# A build computes every page fresh; `make serve` reuses unchanged pages' results
+# (the execution cache, .cache/calcnotes: see README.md).
 build: setup
-	$(PY) -m mkdocs build --strict
+	CALCNOTES_CACHE=0 $(PY) -m mkdocs build --strict
 
 test: setup
 	$(PY) -m pytest -n 2 --cov=calcnotes --cov-report=term:skip-covered

@@ -3,7 +3,7 @@
     python benchmarks/math_rendering.py [page]   (default calculus/derivatives.md)
 
 Builds the page twice with the real configuration: as the site does (KaTeX run
-at build time by docs/hooks/katex_math.py) and the usual client-side way
+at build time by the calcnotes plugin, calcnotes.site.katex) and the usual client-side way
 (arithmatex output + katex.min.js + auto-render, all served locally). For each
 it reports the build time, the bytes a reader downloads, and the time until
 the math is drawn in headless Chromium (median of 5 cold loads). Needs
@@ -24,8 +24,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "scripts"))
-from sitebuild import build, copy_pages, site_config  # noqa: E402
+from calcnotes.site.sitebuild import build, copy_pages, site_config
 
 CLIENT_INIT = """
 document$.subscribe(function () {
@@ -53,7 +52,7 @@ def build_variant(page: str, work: Path, client: bool) -> tuple[Path, float]:
     copy_pages([page, *api], docs)  # the chapter links into the API reference
     config = site_config(docs, work / "site", [page, *api, "errata.md"], strict_links=False)
     if client:
-        config["hooks"] = [h for h in config["hooks"] if not h.endswith("katex_math.py")]
+        config["plugins"] = [{"calcnotes": {"katex": False}} if p == "calcnotes" else p for p in config["plugins"]]
         dist = ROOT / "node_modules/katex/dist"
         target = docs / "assets/katex-client"
         shutil.copytree(dist / "fonts", target / "fonts", ignore=shutil.ignore_patterns("*.woff", "*.ttf"))

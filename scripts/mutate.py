@@ -15,15 +15,13 @@ Two kinds of finding:
   are fine; a stated value or an expected result that survives is a check
   that cannot fail.
 
-It runs the page's blocks in this process (as tests/test_docs.py does), so a
+It runs the page's blocks in this process (``calcnotes.site.runner``), so a
 page of one-second blocks and 60 mutants takes about a minute.
 """
 
 from __future__ import annotations
 
 import argparse
-import builtins
-import contextlib
 import io
 import os
 import re
@@ -31,8 +29,8 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "docs" / "hooks"))
-from calcnotes.site.fences import REFERENCE, find_exec_blocks, find_references, format_reference, split_fences  # noqa: E402
+from calcnotes.site.fences import REFERENCE, find_exec_blocks, split_fences
+from calcnotes.site.runner import run_page as _run_blocks
 
 NUMBER = re.compile(r"(?<![\w.])(\d+\.\d+|\d+)(?![\w.])")
 
@@ -80,26 +78,10 @@ def run_page(text: str, path: str, seconds: int = 20) -> str | None:
 
 
 def _run_page(text: str, path: str) -> str | None:
-    blocks = find_exec_blocks(text, path)
-    sessions: dict[str, list] = {}
-    for block in blocks:
-        sessions.setdefault(block.session or f"L{block.line}", []).append(block)
-    from calcnotes.site import errata
-
-    for group in sessions.values():
-        namespace: dict = {"__name__": "mutant", "print": builtins.print}
-        errata.reset()
-        try:
-            with contextlib.redirect_stdout(io.StringIO()):
-                for block in group:
-                    exec(compile("\n" * block.line + block.code, path, "exec"), namespace)  # noqa: S102
-                if group[0].session:
-                    for ref in find_references(text):
-                        format_reference(ref.expr, ref.fmt, namespace)
-        except BaseException as error:  # noqa: BLE001 - any failure means the mutant was caught
-            return f"{type(error).__name__}: {str(error)[:80]}"
-        finally:
-            errata.reset()
+    try:
+        _run_blocks(text, path)
+    except BaseException as error:  # noqa: BLE001 - any failure means the mutant was caught
+        return f"{type(error).__name__}: {str(error)[:80]}"
     return None
 
 

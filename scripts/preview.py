@@ -13,8 +13,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).parent))
-from sitebuild import ROOT, build, copy_pages, site_config  # noqa: E402
+from calcnotes.site.sitebuild import ROOT, build, copy_pages, site_config
 
 
 def main() -> int:
@@ -24,7 +23,7 @@ def main() -> int:
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="calcnotes-preview-"))
     docs_dir = work / "docs"
-    # The API reference comes along: chapters link to it (api_links hook), and
+    # The API reference comes along: chapters link to it (the plugin links API names), and
     # autorefs fails the strict build on a link whose target is missing.
     api = sorted(p.relative_to(ROOT / "docs").as_posix() for p in (ROOT / "docs" / "api").glob("*.md"))
     args.pages = list(dict.fromkeys([*args.pages, *api]))

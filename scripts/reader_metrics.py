@@ -18,10 +18,8 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from calcnotes.site.checks import count_checks, page_checks  # noqa: E402
-from calcnotes.site.fences import find_exec_blocks  # noqa: E402
+from calcnotes.site.checks import page_checks
+from calcnotes.site.fences import find_exec_blocks
 
 _SHOWN = {"above", "below", "material-block", "tabbed-left", "tabbed-right", "console", "pycon"}
 _COLLAPSED = re.compile(r"^([ \t]*)(\?\?\?(?!\+)|<details(?![^>]*\bopen\b))")

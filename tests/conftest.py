@@ -24,15 +24,17 @@ settings.register_profile("calcnotes", deadline=None, derandomize=True)
 settings.load_profile("calcnotes")
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "scripts"))
 
-SITE_FIXTURES = {"built_site", "site_dir", "base_url"}
+SITE_FIXTURES = {"built_site", "site_dir", "base_url", "build_report"}
+# The one execution of every page in a test run: a strict, quiet build with the
+# execution cache off, which also writes the report that tests/test_docs.py reads.
 _BUILD = """
-import sys
+import os
 from pathlib import Path
-sys.path.insert(0, {scripts!r})
-from sitebuild import build, site_config
+from calcnotes.site.sitebuild import build, site_config
 shared = Path({shared!r})
+os.environ["CALCNOTES_REPORT"] = str(shared / "build-report.json")
+os.environ["CALCNOTES_CACHE"] = "0"
 result = build(site_config(Path({docs!r}), shared / "built-site"), shared / "built-site-config", "-q")
 (shared / "built-site.tmp").write_text(f"exit {{result.returncode}}\\n{{result.stdout}}\\n{{result.stderr}}")
 (shared / "built-site.tmp").rename(shared / "built-site.log")
@@ -46,7 +48,7 @@ def _shared_dir(basetemp: Path) -> Path:
 
 def _start_build(shared: Path) -> None:
     (shared / "built-site.started").touch()
-    code = _BUILD.format(scripts=str(ROOT / "scripts"), shared=str(shared), docs=str(ROOT / "docs"))
+    code = _BUILD.format(shared=str(shared), docs=str(ROOT / "docs"))
     subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
@@ -91,3 +93,13 @@ def built_site(tmp_path_factory) -> Path:
     text = log.read_text(encoding="utf-8")
     assert text.startswith("exit 0"), f"strict build failed:\n{text}"
     return shared / "built-site"
+
+
+@pytest.fixture(scope="session")
+def build_report(built_site: Path) -> dict:
+    """What the build ran, page by page (written by the calcnotes plugin)."""
+    import json
+
+    given = os.environ.get("CALCNOTES_REPORT")
+    path = Path(given) if given else built_site.parent / "build-report.json"
+    return json.loads(path.read_text(encoding="utf-8"))

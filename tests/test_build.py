@@ -1,27 +1,31 @@
 """The build gate: the full site builds strictly, and each known trap fails it.
 
-Each trap gets a tiny throw-away site built with the project's real
-configuration and hooks (scripts/sitebuild.py), and ``-q``, which hides
-markdown-exec's warnings from strict mode.
+Most traps are checked on the plugin's units directly (milliseconds). The gates
+that only a real build can show stay end to end, each on a tiny throw-away site
+built with the project's real configuration and plugin
+(``calcnotes.site.sitebuild``) and ``-q``, which hides markdown-exec's
+warnings from strict mode: a failing block (file and line), a broken link, a
+failing notebook cell, and a corrupted chapter.
 """
 
 from __future__ import annotations
 
 import re
-import sys
 import textwrap
 from pathlib import Path
 
 import pytest
 import yaml
+from mkdocs.exceptions import PluginError
+
+from calcnotes.site import computed, guard, katex
+from calcnotes.site.apilinks import link_api_names, public_names
+from calcnotes.site.checks import expand_checks
+from calcnotes.site.fences import find_exec_blocks
+from calcnotes.site.runner import run_page
+from calcnotes.site.sitebuild import build, build_in_process, copy_pages, site_config
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "scripts"))
-sys.path.insert(0, str(ROOT / "docs" / "hooks"))
-sys.path.insert(0, str(ROOT / "tests"))
-from calcnotes.site.fences import find_exec_blocks  # noqa: E402
-from exec_guard import _third_party_requests  # noqa: E402
-from sitebuild import build, build_in_process, copy_pages, site_config  # noqa: E402
 
 pytestmark = pytest.mark.build
 
@@ -52,14 +56,14 @@ def test_config_defends_against_known_traps():
     assert plugins["markdown-exec"]["languages"] == ["python"]  # no pyodide CDN
     assert plugins["mkdocs-jupyter"]["allow_errors"] is False
     assert plugins["mkdocs-jupyter"]["execute"] is True
+    assert list(plugins)[-1] == "calcnotes"  # the site machinery: one plugin, after the others
+    assert "hooks" not in config
 
 
 def test_site_has_every_page(built_site: Path):
     for page in sorted((ROOT / "docs").rglob("*.md")):
         rel = page.relative_to(ROOT / "docs").with_suffix("")
         target = built_site / ("index.html" if rel.name == "index" else rel / "index.html")
-        if str(rel).startswith("hooks"):
-            continue
         assert target.is_file(), f"{page} was not built"
 
 
@@ -79,11 +83,11 @@ def test_site_math_is_rendered_and_clean(built_site: Path):
 
 
 def test_site_makes_no_third_party_request(built_site: Path, tmp_path: Path):
-    assert _third_party_requests(built_site) == []
+    assert guard.third_party_requests(built_site) == []
     # The scan can fail: a copied page with a CDN script is caught.
     page = tmp_path / "index.html"
     page.write_text('<html><script src="https://cdn.example.com/x.js"></script></html>')
-    assert _third_party_requests(tmp_path) == ["index.html: <script> loads https://cdn.example.com/x.js"]
+    assert guard.third_party_requests(tmp_path) == ["index.html: <script> loads https://cdn.example.com/x.js"]
 
 
 def test_errata_page_links_every_erratum(built_site: Path):
@@ -99,16 +103,13 @@ def test_errata_page_links_every_erratum(built_site: Path):
 
 
 def test_figures_identical_across_builds(built_site: Path, monkeypatch, capsys):
-    """The chapter's figures, regenerated in this process, equal the built site's byte for byte."""
-    from test_docs import run_blocks
-
-    page = ROOT / "docs/calculus/derivatives.md"
-    blocks = find_exec_blocks(page.read_text(), "docs/calculus/derivatives.md")
-    monkeypatch.chdir(ROOT)
-    run_blocks([b for b in blocks if b.session == "derivatives"], "calculus/derivatives.md")
+    """The chapter's figures, made again in this process, equal the built site's byte for byte."""
+    page = "calculus/derivatives.md"
+    monkeypatch.chdir(ROOT)  # markdown-exec runs blocks from the project root
+    run_page((ROOT / "docs" / page).read_text(), f"docs/{page}", page, quiet=False)
     again = re.findall(r"<svg.*?</svg>", capsys.readouterr().out, re.S)
     built = re.findall(r"<svg.*?</svg>", (built_site / "calculus/derivatives/index.html").read_text(), re.S)
-    figures = [s for s in built if 'id="figure_1"' in s]
+    figures = [s for s in built if 'id="figure_1"' in s]  # matplotlib's figures, not the theme's icons
     assert figures, "the Derivatives chapter should have at least one figure"
     assert [s for s in again if 'id="figure_1"' in s] == figures
 
@@ -130,22 +131,26 @@ def test_failing_block_fails_quiet_build_with_file_and_line(tmp_path: Path):
     assert "AssertionError: x should be 3" in output
 
 
-def test_rendered_traceback_fails_build(tmp_path: Path):
-    ok, output, _ = build_tiny(tmp_path, {"page.md": '''\
-        # Page
-
-        ```python exec="on" result="text"
-        print("Traceback (most recent call last):")
-        ```
-        '''})
-    assert not ok
-    assert "traceback" in output.lower()
+def test_rendered_traceback_fails_the_gate(tmp_path: Path):
+    (tmp_path / "page.html").write_text("<pre>Traceback (most recent call last):</pre>")
+    assert any("traceback" in p.lower() for p in guard.problems([], tmp_path))
+    (tmp_path / "page.html").write_text("<p>fine</p>")
+    assert guard.problems([], tmp_path) == []
 
 
-def test_invalid_tex_fails_build(tmp_path: Path):
-    ok, output, _ = build_tiny(tmp_path, {"page.md": "# Page\n\nBroken $\\frac{1}{$ math.\n"})
-    assert not ok
-    assert "invalid TeX" in output and "page.md" in output
+def test_failure_is_located_at_its_statement():
+    page = "# Page\n\n```python exec=\"on\" session=\"trap\"\nx = 2\nassert x == 3\n```\n"
+    blocks = find_exec_blocks(page, "docs/page.md")
+    message = 'Traceback ...\n  File "<code block: session trap; n1>", line 2, in <module>\nAssertionError'
+    failure = guard.Failure("page.md", blocks[0].code, "trap", None, message)
+    assert guard.locate(failure, blocks, "docs/page.md") == "docs/page.md:5"
+    assert guard.summary(message) == "AssertionError"
+
+
+def test_invalid_tex_fails_with_page_and_formula():
+    with pytest.raises(PluginError, match=r"(?s)docs/page.md: invalid TeX.*frac"):
+        katex.render_math('<span class="arithmatex">\\(\\frac{1}{\\)</span>', "docs/page.md")
+    assert "katex" in katex.render_math('<span class="arithmatex">\\(x^2\\)</span>', "docs/page.md")
 
 
 @pytest.mark.parametrize("link", ["[x](missing.md)", "[x](other.md#no-such-anchor)"])
@@ -167,83 +172,65 @@ def test_notebook_cell_error_fails_build(tmp_path: Path):
     assert "notebook cell error" in output
 
 
-def test_wrong_erratum_fails_build(tmp_path: Path):
-    ok, output, docs = build_tiny(tmp_path, {"page.md": '''\
+def _tokenized(source: str) -> tuple[str, computed.PageRefs | None]:
+    return computed.tokenize(source, source, ["p"], "docs/page.md")
+
+
+def test_computed_values_fill_prose_and_formulas():
+    import sympy as sp
+
+    source = textwrap.dedent("""\
         # Page
-
-        ```python exec="on" session="trap"
-        from calcnotes.site import erratum
-        print(erratum("not-wrong", where="seed", quantity="q", notes=4.0, correct=4.0,
-                      computed=2.0 ** 2, reason="the notes are right"))
-        ```
-        '''})
-    assert not ok
-    assert "this is not an erratum" in output
-
-
-def test_computed_values_fill_prose_and_formulas(tmp_path: Path):
-    ok, output, docs = build_tiny(tmp_path, {"page.md": '''\
-        # Page
-
-        ```python exec="on" session="p"
-        import sympy as sp
-        x = sp.Symbol("x")
-        slope = 2 * 3.0
-        points = "the points $(1, 2)$ and $(2, 5)$"
-        ```
 
         The slope is @{slope:.3f}; $\\frac{d}{dx} x^3 = @{sp.diff(x**3, x):latex}$; @{points}.
 
         ```text
         @{slope} stays in a fence
         ```
-        '''})
-    assert ok, output
-    html = (tmp_path / "site/page/index.html").read_text()
+        """)
+    markdown, refs = _tokenized(source)
+    assert "@{slope:.3f}" not in markdown and "@{slope} stays in a fence" in markdown
+    x = sp.Symbol("x")
+    values = computed.evaluate(refs, {"slope": 6.0, "sp": sp, "x": x, "points": "the points $(1, 2)$"})
+    html = computed.fill(markdown, values, [])
     assert "The slope is 6.000;" in html
-    assert 'x-tex">\\frac{d}{dx} x^3 = 3 x^{2}</annotation>' in html
-    assert "@{slope} stays in a fence" in html
-    assert "$(1, 2)$" not in html and 'x-tex">(1, 2)</annotation>' in html  # math inside a value
+    assert "\\frac{d}{dx} x^3 = 3 x^{2}$" in html
+    assert '<span class="arithmatex">\\((1, 2)\\)</span>' in html  # math inside a value
 
 
-def test_broken_computed_value_fails_build_with_line(tmp_path: Path):
-    ok, output, docs = build_tiny(tmp_path, {"page.md": '''\
-        # Page
-
-        ```python exec="on" session="p"
-        slope = 6.0
-        ```
-
-        The slope is @{slop:.3f}.
-        '''})
-    assert not ok
-    assert f"{(docs / 'page.md').resolve()}:7: @{{slop:.3f}} failed: NameError" in output
+def test_broken_computed_value_fails_with_line():
+    _, refs = _tokenized("# Page\n\nThe slope is @{slop:.3f}.\n")
+    with pytest.raises(PluginError, match=r"docs/page.md:3: @\{slop:.3f\} failed: NameError"):
+        computed.evaluate(refs, {"slope": 6.0})
 
 
-def test_malformed_computed_value_fails_build(tmp_path: Path):
-    ok, output, docs = build_tiny(tmp_path, {"page.md": '''\
-        # Page
-
-        ```python exec="on" session="p"
-        values = {"x": 1}
-        ```
-
-        Value @{values["x"]} is fine, @{f({1: 2})} is not.
-        '''})
-    assert not ok
-    assert f"{(docs / 'page.md').resolve()}:7: an @{{...}} reference could not be read" in output
+def test_malformed_computed_value_fails():
+    with pytest.raises(PluginError, match=r"docs/page.md:3: an @\{...\} reference could not be read"):
+        _tokenized('# Page\n\nValue @{values["x"]} is fine, @{f({1: 2})} is not.\n')
 
 
-def test_prose_names_link_to_the_api_reference(tmp_path: Path):
-    ok, output, _ = build_tiny(tmp_path, {
-        "page.md": "# Page\n\nUse `central_difference`; `not_a_calcnotes_name` stays plain.\n\n"
-                   "```python\ncentral_difference  # code blocks are left alone\n```\n",
-        "api/derivatives.md": "# API\n\n::: calcnotes.differences\n",
-    })
-    assert ok, output
-    html = (tmp_path / "site/page/index.html").read_text()
-    assert 'href="../api/derivatives/#calcnotes.differences.central_difference"><code>central_difference</code>' in html
-    assert "<code>not_a_calcnotes_name</code>" in html
+def test_references_need_one_session():
+    with pytest.raises(PluginError, match="exactly one markdown-exec session"):
+        computed.tokenize("@{x}", "@{x}", [], "docs/page.md")
+
+
+def test_prose_names_link_to_the_api_reference():
+    targets = public_names()
+    assert targets["central_difference"] == "calcnotes.differences.central_difference"
+    assert targets["erratum"] == "calcnotes.site.errata.erratum"
+    assert "one_hot" in targets and "_check_shape" not in targets
+    text = "Use `central_difference`; `not_a_calcnotes_name` stays plain.\n\n```python\ncentral_difference\n```\n"
+    linked = link_api_names(text, targets)
+    assert "[`central_difference`][calcnotes.differences.central_difference]" in linked
+    assert "`not_a_calcnotes_name` stays" in linked and "\ncentral_difference\n" in linked
+
+
+def test_checks_boxes_are_counted_and_refuse_to_be_empty():
+    box = '??? checks "against sympy"\n    ```python exec="on" session="p"\n    assert 1\n    assert 2\n    ```\n'
+    assert expand_checks(box).startswith('??? success "2 checks passed when this page was built: against sympy"')
+    empty = '??? checks\n    ```python exec="on" session="p"\n    x = 1\n    ```\n'
+    with pytest.raises(ValueError, match="holds no assert"):
+        expand_checks(empty, "docs/page.md")
 
 
 # ------------------------------------------------------------ a corrupted chapter
@@ -275,9 +262,6 @@ def test_corrupted_value_fails_build_and_pytest(tmp_path: Path):
     assert result.returncode != 0
     assert f"{(docs / page).resolve()}:{line}" in output
 
-    # The same corrupted page under the pytest runner of tests/test_docs.py.
-    from test_docs import run_blocks
-
-    blocks = find_exec_blocks((docs / page).read_text(), str(docs / page))
+    # The same corrupted page under the runner the tools use (scripts/mutate.py).
     with pytest.raises(AssertionError):
-        run_blocks([b for b in blocks if b.session == blocks[0].session], page)
+        run_page((docs / page).read_text(), str(docs / page), page)

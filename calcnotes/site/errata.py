@@ -124,6 +124,12 @@ def reset() -> None:
     set_current_page(None)
 
 
+def restore(records: list[dict], page: str, title: str | None = None) -> None:
+    """Record again the errata a cached run of ``page`` produced (fields as stored)."""
+    for fields in records:
+        _REGISTRY.append(Erratum(**{**fields, "page": page, "page_title": title or fields.get("page_title")}))
+
+
 def errata() -> list[Erratum]:
     """Return the errata recorded so far, in the order they were recorded."""
     return list(_REGISTRY)

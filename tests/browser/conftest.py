@@ -19,8 +19,7 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
-sys.path.insert(0, str(Path(__file__).parent))
-from served_site import LOCAL_HOST, serve  # noqa: E402
+from calcnotes.site.localserver import LOCAL_HOST, serve
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path(os.environ.get("CALCNOTES_CHROMIUM", "/usr/bin/chromium"))

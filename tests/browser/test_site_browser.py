@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from served_site import serve
+from calcnotes.site.localserver import serve
 
 pytestmark = pytest.mark.browser
 

