@@ -30,12 +30,27 @@ _RAW_TEX = re.compile(r"\\\(|\\\)|\\\[|\\\]|\$\$")
 _FIGURE_TAG = re.compile(r'<figure\b[^>]*\bclass="cn-figure"')
 
 # Everything a page check needs, measured in the page in one call.
-_INSPECT = """() => {
+_INSPECT = r"""() => {
   const article = document.querySelector("article") || document.body;
   const copy = article.cloneNode(true);
   copy.querySelectorAll("pre, code, .highlight, .katex, script, style").forEach(e => e.remove());
   const figures = [...document.querySelectorAll("figure.cn-figure")];
+  // The reader's view: what shows without a click.
+  const shown = e => e.checkVisibility() && !e.closest("details:not([open])");
+  const code = [...article.querySelectorAll("pre")].filter(shown);
+  const codeText = code.map(e => e.innerText).join("\n");
+  const visible = article.innerText;
   return {
+    reader: {
+      openErrata: document.querySelectorAll("details.erratum[open]").length,
+      codeOverflow: code.filter(e => {
+        const c = e.querySelector("code") || e;
+        return c.scrollWidth > c.clientWidth + 1;
+      }).length,
+      codeShare: codeText.length / Math.max(1, visible.length),
+      asserts: codeText.split("\n").filter(line => /^\s*assert\b/.test(line)).length,
+      mentions: (visible.match(/seed \d{3}|the notes/gi) || []).length,
+    },
     text: copy.textContent,
     katex: document.querySelectorAll(".katex").length,
     katexErrors: document.querySelectorAll(".katex-error").length,
@@ -87,6 +102,18 @@ def check_page(tab, url: str, html_file: Path) -> list[str]:
     expected_figures = len(_FIGURE_TAG.findall(source))
     if len(info["figures"]) != expected_figures:
         problems.append(f"{len(info['figures'])} figures in the page, {expected_figures} in its HTML")
+    reader = info["reader"]
+    if reader["openErrata"]:
+        problems.append(f"{reader['openErrata']} erratum box(es) open by default")
+    if reader["codeOverflow"]:
+        problems.append(f"{reader['codeOverflow']} code block(s) scroll sideways at this width")
+    if url.rstrip("/").rsplit("/", 2)[-2:-1] in (["calculus"], ["models"]):  # a chapter
+        if reader["codeShare"] > 0.25:
+            problems.append(f"visible code is {reader['codeShare']:.0%} of the visible text (at most 25%)")
+        if reader["asserts"] > 3:
+            problems.append(f"{reader['asserts']} visible assert lines (a chapter shows at most 3)")
+        if reader["mentions"] > 2:
+            problems.append(f"{reader['mentions']} visible mentions of 'seed NNN' / 'the notes' (at most 2)")
     for figure in info["figures"]:
         if not figure["hasSvg"]:
             problems.append(f"figure without an SVG: {figure['label']!r}")
@@ -147,6 +174,34 @@ def test_page_check_catches_cdn_script_raw_math_and_bad_figure(tab, tmp_path):
     assert ".arithmatex element(s) not replaced" in problems
     assert "figure drawn with no size: 'empty'" in problems
     assert "missing.png (HTTP 404)" in problems
+
+
+def test_reader_view_check_catches_open_errata_wide_code_and_audit_talk(tab, tmp_path):
+    """The reader's-view checks can fail: a chapter with an open erratum, code that scrolls,
+    four visible asserts, mostly code, and provenance in every sentence."""
+    page = tmp_path / "calculus" / "fake" / "index.html"
+    page.parent.mkdir(parents=True)
+    wide = "x = " + " + ".join(["1"] * 80)
+    asserts = "\n".join(f"assert x == {k}" for k in range(4))
+    page.write_text(
+        "<!doctype html><html><body><article style='width: 400px'>"
+        "<p>The notes say so; seed 003 agrees; the notes again.</p>"
+        '<details class="erratum" open><summary>Erratum</summary><p>body</p></details>'
+        f"<pre style='overflow: auto'><code style='white-space: pre; display: block; overflow: auto'>{wide}\n{asserts}</code></pre>"
+        "</article></body></html>",
+        encoding="utf-8",
+    )
+    server, url = serve(tmp_path)
+    try:
+        problems = "\n".join(check_page(tab, url + "calculus/fake/", page))
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert "1 erratum box(es) open by default" in problems
+    assert "1 code block(s) scroll sideways" in problems
+    assert "4 visible assert lines" in problems
+    assert "3 visible mentions" in problems
+    assert "visible code is" in problems
 
 
 # --------------------------------------------------------------- search
