@@ -138,3 +138,64 @@ def write(page) -> None:
         target = Path(page.file.abs_dest_path).with_name(Path(page.file.abs_src_path).stem + ".ipynb")
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(nbformat.writes(notebook), encoding="utf-8")
+
+
+def cells_key(nb) -> str:
+    """What identifies a notebook's run: its cells' kinds and sources."""
+    import hashlib
+    import json
+
+    sources = json.dumps([[cell.cell_type, cell.source] for cell in nb.cells])
+    return "lab-notebook-" + hashlib.sha256(sources.encode()).hexdigest()[:16]
+
+
+class Prefetch:
+    """Run the lab notebooks in background threads while the rest of the site builds.
+
+    The kernel is a separate process, so on two cores it runs beside the
+    build instead of after it. mkdocs-jupyter then gets the executed notebook
+    (``take``) instead of starting a kernel itself. Anything unexpected (an
+    error in a cell, a notebook that differs) leaves mkdocs-jupyter to run it
+    as usual, which reports the error as it always does.
+    """
+
+    def __init__(self) -> None:
+        import threading
+
+        self._lock = threading.Lock()
+        self._threads: dict[str, object] = {}
+        self._done: dict[str, nbformat.NotebookNode] = {}
+
+    def start(self, path: Path, skip=lambda key: False) -> None:
+        """Read ``path`` as mkdocs-jupyter does and execute it in a thread (unless ``skip(key)``)."""
+        import threading
+
+        import jupytext
+
+        nb = nbformat.reads(jupytext.writes(jupytext.read(path), fmt="ipynb"), as_version=4)
+        key = cells_key(nb)
+        if skip(key):
+            return
+
+        def work() -> None:
+            from nbclient import NotebookClient
+
+            try:
+                NotebookClient(nb, timeout=600, allow_errors=False).execute()
+            except Exception:  # noqa: BLE001 - mkdocs-jupyter runs it again and reports the error
+                return
+            with self._lock:
+                self._done[key] = nb
+
+        thread = threading.Thread(target=work, name=f"calcnotes-notebook-{path.name}", daemon=True)
+        self._threads[key] = thread
+        thread.start()
+
+    def take(self, nb) -> nbformat.NotebookNode | None:
+        """The executed notebook with the same cells as ``nb`` (waiting for its thread), or None."""
+        key = cells_key(nb)
+        thread = self._threads.pop(key, None)
+        if thread is not None:
+            thread.join()
+        with self._lock:
+            return self._done.pop(key, None)

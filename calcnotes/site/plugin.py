@@ -27,7 +27,6 @@ any failure, rendered traceback or third-party request.
 
 from __future__ import annotations
 
-import hashlib
 import importlib
 import json
 import logging
@@ -103,6 +102,7 @@ class CalcnotesPlugin(BasePlugin[CalcnotesConfig]):
         self.cache: ExecutionCache | None = None
         self.executed_notebooks: list = []
         self.files = None
+        self.prefetch: notebook.Prefetch | None = None
 
     # ------------------------------------------------------------ set-up
 
@@ -166,7 +166,19 @@ class CalcnotesPlugin(BasePlugin[CalcnotesConfig]):
                     )
             checks = sum(count_checks(b.code) for b in blocks)
             self.state.pages[file.src_uri] = PageInfo(where, source, blocks, checks, sessions)
+        self._prefetch_notebooks(files, config)
         return files
+
+    def _prefetch_notebooks(self, files, config) -> None:
+        """Start the lab notebooks' kernels now, beside the build (see notebook.Prefetch)."""
+        jupyter = config.plugins.get("mkdocs-jupyter")
+        self.prefetch = None
+        if jupyter is None or not jupyter.config.get("execute"):
+            return
+        self.prefetch = notebook.Prefetch()
+        for file in files.documentation_pages():
+            if file.src_uri.startswith("lab/") and file.src_uri.endswith(".py") and file.abs_src_path:
+                self.prefetch.start(Path(file.abs_src_path), skip=lambda key: self._cached_notebook(key) is not None)
 
     # ------------------------------------------------------------ each page
 
@@ -251,20 +263,27 @@ class CalcnotesPlugin(BasePlugin[CalcnotesConfig]):
         return html
 
     def _notebook_replay(self, nb):
-        """The executed lab notebook from the cache, keyed on its cells and every calcnotes module."""
+        """The executed lab notebook: from the cache (keyed on its cells and every calcnotes
+        module), or from the run started in the background when the build began."""
         self.state.notebook_key = None
+        self.state.notebook_replayed = False
+        key = notebook.cells_key(nb)
+        cached = self._cached_notebook(key)
+        if cached is not None:
+            self.state.notebook_replayed = True
+            return cached
+        self.state.notebook_key = key
+        return self.prefetch.take(nb) if self.prefetch else None
+
+    def _cached_notebook(self, key: str):
         if self.cache is None:
             return None
-        sources = json.dumps([[cell.cell_type, cell.source] for cell in nb.cells])
-        key = "lab-notebook-" + hashlib.sha256(sources.encode()).hexdigest()[:16]
         entry = self.cache.lookup(key, key)
-        if entry is not None and entry.notebook is not None and entry.modules == self.cache.all_modules():
-            import nbformat
+        if entry is None or entry.notebook is None or entry.modules != self.cache.all_modules():
+            return None
+        import nbformat
 
-            self.state.notebook_replayed = True
-            return nbformat.from_dict(entry.notebook)
-        self.state.notebook_key = key
-        return None
+        return nbformat.from_dict(entry.notebook)
 
     def _store_notebook(self) -> None:
         key = self.state.notebook_key
