@@ -19,6 +19,7 @@ __all__ = [
     "ExecutionError",
     "check_internals",
     "clear_sessions",
+    "install_formatter",
     "install_notebook_capture",
     "install_runner",
     "session_globals",
@@ -47,9 +48,13 @@ def check_internals() -> list[str]:
         module = _python_formatter()
     except ImportError as error:
         return [f"markdown_exec._internal.formatters.python cannot be imported ({error})"]
-    for name in ("_run_python", "_sessions_globals", "_sessions_counter", "_code_blocks"):
+    for name in ("_run_python", "_sessions_globals", "_sessions_counter", "_code_blocks", "base_format"):
         if not hasattr(module, name):
             problems.append(f"markdown-exec: formatters.python.{name} is gone")
+    from markdown_exec._internal.rendering import MarkdownConverter
+
+    if not isinstance(getattr(MarkdownConverter, "counter", None), int):
+        problems.append("markdown-exec: rendering.MarkdownConverter.counter is gone")
     try:
         from mkdocs_jupyter import nbconvert2
 
@@ -76,6 +81,44 @@ def install_runner(wrap: Callable[[Runner], Runner]) -> None:
     wrapped = wrap(original)
     wrapped.calcnotes_original = original  # type: ignore[attr-defined]
     module._run_python = wrapped
+
+
+Formatter = Callable[..., Any]
+
+
+def install_formatter(wrap: Callable[[Formatter], Formatter]) -> None:
+    """Route the formatting of every Python block (run it, then render source and
+    output to HTML) through ``wrap(original)``, which may return stored HTML instead.
+
+    markdown-exec's Python formatter calls ``base_format`` by its module-level
+    name; idempotent like :func:`install_runner`.
+    """
+    module = _python_formatter()
+    current = module.base_format
+    original = getattr(current, "calcnotes_original", current)
+    wrapped = wrap(original)
+    wrapped.calcnotes_original = original  # type: ignore[attr-defined]
+    module.base_format = wrapped
+
+
+def as_markup(html: str) -> Any:
+    """HTML that markdown-exec's caller takes as already safe (a stored block's rendering)."""
+    from markupsafe import Markup
+
+    return Markup(html)  # noqa: S704 - our own rendering of the same block, stored by this build machinery
+
+
+def restart_id_numbering() -> None:
+    """Number markdown-exec's id prefixes (``exec-N--``) from 0 again.
+
+    markdown-exec counts every block it renders across the whole build, so a
+    heading printed by a block gets an id that depends on every page before it.
+    Restarted for each page, ids depend on the page alone: a page replayed from
+    the execution cache and one that runs agree.
+    """
+    from markdown_exec._internal.rendering import MarkdownConverter
+
+    MarkdownConverter.counter = 0
 
 
 def session_globals(session: str) -> dict[str, Any]:

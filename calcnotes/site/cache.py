@@ -74,7 +74,7 @@ class Entry:
     page_digest: str
     machinery: str
     modules: dict[str, str]
-    outputs: list[list[str]] = field(default_factory=list)  # [code digest, output] per run block
+    outputs: list[list] = field(default_factory=list)  # [code digest, output, HTML or None] per block
     refs: list[str] = field(default_factory=list)           # the filled @{...} values, in order
     errata: list[dict] = field(default_factory=list)        # Erratum fields
     notebook: dict | None = None                            # an executed lab notebook (nbformat JSON)

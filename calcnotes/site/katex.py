@@ -173,6 +173,8 @@ def render_page(html_content: str, toc_items, where: str) -> str:
 
 _MARKED = re.compile(r"<!--m-->(.*?)<!--/m-->", re.DOTALL)
 _SVG = re.compile(r"<svg\b.*?</svg>", re.DOTALL)  # a figure: thousands of tags, no words to find
+_PRE = re.compile(r"<pre\b[^>]*>(.*?)</pre>", re.DOTALL)  # highlighted code: a span per token
+_TAG = re.compile(r"<[^>]+>")
 _TEX = re.compile(r'<annotation encoding="application/x-tex">(.*?)</annotation>', re.DOTALL)
 
 
@@ -181,10 +183,15 @@ def _as_tex(match: re.Match) -> str:
     return f"<code>{tex[1]}</code>" if tex else ""
 
 
+def _plain_code(match: re.Match) -> str:
+    return "<pre><code>" + _TAG.sub("", match[1]) + "</code></pre>"
+
+
 def light_for_search(content: str) -> str | None:
-    """A copy of the page for the search index: formulas as TeX, no SVG (None: nothing to lighten)."""
-    if "<!--m-->" in content or "<svg" in content:
-        return _SVG.sub("", _MARKED.sub(_as_tex, content))
+    """A copy of the page for the search index: formulas as TeX, no SVG, code as plain
+    text without its highlighting spans (None: nothing to lighten)."""
+    if "<!--m-->" in content or "<svg" in content or "<pre" in content:
+        return _PRE.sub(_plain_code, _SVG.sub("", _MARKED.sub(_as_tex, content)))
     return None
 
 

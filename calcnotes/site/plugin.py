@@ -31,6 +31,7 @@ import importlib
 import json
 import logging
 import os
+import re
 import sys
 import time
 from dataclasses import asdict, dataclass, field
@@ -89,6 +90,7 @@ class BuildState:
     timings: dict[str, float] = field(default_factory=dict)
     api_targets: dict[str, str] = field(default_factory=dict)
     full_content: dict[str, str] = field(default_factory=dict)
+    uncacheable: set[str] = field(default_factory=set)
     notebook_key: str | None = None
     notebook_replayed: bool = False
 
@@ -109,6 +111,7 @@ class CalcnotesPlugin(BasePlugin[CalcnotesConfig]):
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
         adapters.install_runner(self._runner)
+        adapters.install_formatter(self._formatter)
 
     def on_config(self, config):
         # `mkdocs build -q` raises the mkdocs logger to ERROR, so warnings (a
@@ -116,6 +119,7 @@ class CalcnotesPlugin(BasePlugin[CalcnotesConfig]):
         if config.strict and logging.getLogger("mkdocs").getEffectiveLevel() > logging.WARNING:
             logging.getLogger("mkdocs").setLevel(logging.WARNING)
         adapters.install_runner(self._runner)  # on_startup does not run in every API use
+        adapters.install_formatter(self._formatter)
         notebook.check_config(config)
         adapters.install_notebook_capture(self.executed_notebooks, self._notebook_replay)
         if self.config.katex:
@@ -187,6 +191,7 @@ class CalcnotesPlugin(BasePlugin[CalcnotesConfig]):
         state = self.state
         state.current = src
         state.started[src] = time.perf_counter()
+        adapters.restart_id_numbering()
         self._errata().set_current_page(src, page.title)
         info = state.pages.get(src)
         if info is None:  # not a Markdown page of this site (a notebook): nothing of ours to run
@@ -209,17 +214,11 @@ class CalcnotesPlugin(BasePlugin[CalcnotesConfig]):
         return markdown
 
     def _runner(self, original):
-        """markdown-exec's block runner, recording failures and outputs, or replaying outputs."""
+        """markdown-exec's block runner, recording failures and outputs (a replayed page never
+        gets here: :meth:`_formatter` returns its stored HTML)."""
 
         def run(code: str, returncode: int | None = None, session: str | None = None, id: str | None = None, **extra):  # noqa: A002
             page = self.state.current
-            entry = self.state.replay.get(page or "")
-            if entry is not None:
-                index = self.state.replayed[page]
-                self.state.replayed[page] = index + 1
-                if index < len(entry.outputs) and entry.outputs[index][0] == code_digest(code):
-                    return entry.outputs[index][1]
-                raise PluginError(f"docs/{page}: the execution cache does not match the page's blocks; delete .cache/calcnotes")
             try:
                 output = original(code, returncode=returncode, session=session, id=id, **extra)
             except adapters.ExecutionError as error:
@@ -229,6 +228,33 @@ class CalcnotesPlugin(BasePlugin[CalcnotesConfig]):
             return output
 
         return run
+
+    def _formatter(self, original):
+        """markdown-exec's block formatter: a replayed page gets each block's stored HTML
+        (no run, no re-rendering); a page that runs has each block's HTML recorded."""
+
+        def format_block(**kwargs):
+            page = self.state.current or ""
+            entry = self.state.replay.get(page)
+            digest = code_digest(kwargs.get("code", ""))
+            if entry is not None:
+                index = self.state.replayed[page]
+                stored = entry.outputs[index] if index < len(entry.outputs) else None
+                if stored is None or stored[0] != digest:
+                    raise PluginError(f"docs/{page}: the execution cache does not match the page's blocks; delete .cache/calcnotes")
+                self.state.replayed[page] = index + 1
+                return adapters.as_markup(stored[2])
+            html = original(**kwargs)
+            recorded = self.state.outputs.get(page)
+            if recorded and recorded[-1][0] == digest and len(recorded[-1]) == 2:
+                recorded[-1].append(str(html))
+                if re.search(r"<h[1-6]\b", str(html)):
+                    # Headings in an output feed the table of contents, under ids numbered across
+                    # the build: such a page is always run, never stored.
+                    self.state.uncacheable.add(page)
+            return html
+
+        return format_block
 
     def on_page_content(self, html: str, *, page, config, files) -> str:
         src = page.file.src_uri
@@ -250,7 +276,8 @@ class CalcnotesPlugin(BasePlugin[CalcnotesConfig]):
             values = entry.refs if entry is not None else computed.evaluate(refs, adapters.session_globals(refs.session or ""))
             html = computed.fill(html, values, page.toc.items)
         html = registers.stable_erratum_ids(html, page)
-        if self.cache and info and info.blocks and entry is None and not mine and src in state.outputs:
+        if self.cache and info and info.blocks and entry is None and not mine and src in state.outputs \
+                and src not in state.uncacheable and all(len(o) == 3 for o in state.outputs[src]):
             errata = [asdict(e) for e in self._errata().errata() if e.page == src]
             self.cache.store(src, info.source, Entry("", "", loaded_calcnotes_modules(), state.outputs[src], values, errata))
         if notebook.is_notebook(page):
