@@ -2,10 +2,12 @@
 
 Chapters need one short import::
 
-    from calcnotes.site import erratum, figure_html, new_figure, tex_value
+    from calcnotes.site import erratum, figure_html, formula, new_figure, tex_value
 
 - :func:`erratum` checks one mistake of the notes both ways and returns its
   collapsed box (``calcnotes.site.errata``);
+- :func:`formula` records a checked formula for the cheat sheet
+  (``calcnotes.site.cheatsheet``);
 - :func:`new_figure`, :func:`figure_html`, :func:`svg` draw figures as inline,
   byte-identical SVG (``calcnotes.site.figures``);
 - :func:`tex_value` (``from_tex``) reads a formula typed as TeX back into sympy,
@@ -20,10 +22,11 @@ from __future__ import annotations
 
 import importlib
 
-__all__ = ["erratum", "figure_html", "from_tex", "new_figure", "svg", "tex_value"]
+__all__ = ["erratum", "figure_html", "formula", "from_tex", "new_figure", "svg", "tex_value"]
 
 _WHERE = {
     "erratum": ("calcnotes.site.errata", "erratum"),
+    "formula": ("calcnotes.site.cheatsheet", "formula"),
     "figure_html": ("calcnotes.site.figures", "figure_html"),
     "new_figure": ("calcnotes.site.figures", "new_figure"),
     "svg": ("calcnotes.site.figures", "svg"),

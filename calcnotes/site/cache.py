@@ -30,7 +30,7 @@ from pathlib import Path
 
 __all__ = ["Entry", "ExecutionCache", "loaded_calcnotes_modules", "unload_calcnotes"]
 
-_FORMAT = 1
+_FORMAT = 2
 
 
 def _digest(data: bytes) -> str:
@@ -77,6 +77,7 @@ class Entry:
     outputs: list[list] = field(default_factory=list)  # [code digest, output, HTML or None] per block
     refs: list[str] = field(default_factory=list)           # the filled @{...} values, in order
     errata: list[dict] = field(default_factory=list)        # Erratum fields
+    formulas: list[dict] = field(default_factory=list)      # cheat-sheet Formula fields
     notebook: dict | None = None                            # an executed lab notebook (nbformat JSON)
 
 

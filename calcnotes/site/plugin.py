@@ -42,7 +42,7 @@ from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 
-from calcnotes.site import adapters, apilinks, computed, guard, katex, notebook, registers
+from calcnotes.site import adapters, apilinks, chaptermap, computed, glossary, guard, katex, notebook, registers
 from calcnotes.site.cache import Entry, ExecutionCache, code_digest, loaded_calcnotes_modules, unload_calcnotes
 from calcnotes.site.checks import count_checks, expand_checks
 from calcnotes.site.fences import ExecBlock, find_exec_blocks
@@ -52,7 +52,9 @@ __all__ = ["BuildState", "CalcnotesPlugin"]
 log = logging.getLogger("mkdocs.plugins.calcnotes")
 _PACKAGE = Path(__file__).resolve().parents[1]
 # The helpers chapters import: reloaded before each build, like the numerics.
-_CHAPTER_HELPERS = ("calcnotes.site.errata", "calcnotes.site.figures", "calcnotes.site.tex")
+_CHAPTER_HELPERS = ("calcnotes.site.errata", "calcnotes.site.cheatsheet", "calcnotes.site.figures", "calcnotes.site.tex")
+CHEATSHEET_PAGE = "cheatsheet.md"
+CHEATSHEET_MARKER = "<!-- calcnotes: cheat sheet -->"
 
 
 class CalcnotesConfig(Config):
@@ -104,7 +106,10 @@ class CalcnotesPlugin(BasePlugin[CalcnotesConfig]):
         self.cache: ExecutionCache | None = None
         self.executed_notebooks: list = []
         self.files = None
+        self.nav_pages: list = []
         self.prefetch: notebook.Prefetch | None = None
+        self.chapters: list[dict] = []
+        self.terms: list[dict] = []
 
     # ------------------------------------------------------------ set-up
 
@@ -122,6 +127,10 @@ class CalcnotesPlugin(BasePlugin[CalcnotesConfig]):
         adapters.install_formatter(self._formatter)
         notebook.check_config(config)
         adapters.install_notebook_capture(self.executed_notebooks, self._notebook_replay)
+        # The site's data: the chapter map and the glossary (absent from throw-away sites).
+        data = Path(config.docs_dir) / "data"
+        self.chapters = chaptermap.load(data / "chapters.yml") if (data / "chapters.yml").is_file() else []
+        self.terms = glossary.load(data / "glossary.yml") if (data / "glossary.yml").is_file() else []
         if self.config.katex:
             config.extra_css.insert(0, f"{katex.ASSET_DIR}/katex.min.css")
         return config
@@ -143,6 +152,7 @@ class CalcnotesPlugin(BasePlugin[CalcnotesConfig]):
             sys.modules.pop(name, None)
         adapters.clear_sessions()
         self._errata().reset()
+        self._cheatsheet().reset()
         self.state.api_targets = apilinks.public_names(_PACKAGE)
         root = Path(config.config_file_path).resolve().parent if config.config_file_path else Path.cwd()
         self.cache = ExecutionCache(root / self.config.cache_dir, _PACKAGE) if self._cache_enabled() else None
@@ -193,6 +203,7 @@ class CalcnotesPlugin(BasePlugin[CalcnotesConfig]):
         state.started[src] = time.perf_counter()
         adapters.restart_id_numbering()
         self._errata().set_current_page(src, page.title)
+        self._cheatsheet().set_current_page(src, page.title)
         info = state.pages.get(src)
         if info is None:  # not a Markdown page of this site (a notebook): nothing of ours to run
             return markdown
@@ -200,11 +211,17 @@ class CalcnotesPlugin(BasePlugin[CalcnotesConfig]):
         if entry is not None:
             state.replay[src], state.replayed[src] = entry, 0
             self._errata().restore(entry.errata, page=src, title=page.title)
+            self._cheatsheet().restore(entry.formulas, page=src, title=page.title)
         elif info.blocks:
             unload_calcnotes()  # what the page loads from here on is what it uses
         markdown = expand_checks(markdown, info.where)
+        markdown = self._chapter_map(markdown, src)
         line = registers.source_line(page.meta.get("source"), info.checks, src)
         markdown = registers.insert_after_title(markdown, line)
+        if glossary.GLOSSARY_MARKER in markdown:
+            markdown = markdown.replace(glossary.GLOSSARY_MARKER, glossary.glossary_page(self.terms, src))
+        if self.terms and not src.startswith("api/"):
+            markdown += "\n\n" + glossary.abbreviations(self.terms) + "\n"  # tooltips (abbr + content.tooltips)
         markdown = markdown.replace(registers.TOTALS_MARKER, registers.TOTALS_TOKEN)
         markdown, refs = computed.tokenize(markdown, info.source, info.sessions, info.where)
         if refs is not None:
@@ -212,6 +229,15 @@ class CalcnotesPlugin(BasePlugin[CalcnotesConfig]):
         if not src.startswith("api/"):
             markdown = apilinks.link_api_names(markdown, state.api_targets)
         return markdown
+
+    def _chapter_map(self, markdown: str, src: str) -> str:
+        """A chapter of the map gets its "Before you start" box and its "Used next in" links."""
+        entry = next((e for e in self.chapters if e["page"] == src), None)
+        if entry is None:
+            return markdown
+        titles = {e["page"]: e["title"] for e in self.chapters}
+        markdown = registers.insert_after_title(markdown, chaptermap.top_box(entry, titles))
+        return markdown + chaptermap.end_links(entry, self.chapters, titles)
 
     def _runner(self, original):
         """markdown-exec's block runner, recording failures and outputs (a replayed page never
@@ -279,7 +305,9 @@ class CalcnotesPlugin(BasePlugin[CalcnotesConfig]):
         if self.cache and info and info.blocks and entry is None and not mine and src in state.outputs \
                 and src not in state.uncacheable and all(len(o) == 3 for o in state.outputs[src]):
             errata = [asdict(e) for e in self._errata().errata() if e.page == src]
-            self.cache.store(src, info.source, Entry("", "", loaded_calcnotes_modules(), state.outputs[src], values, errata))
+            formulas = [asdict(f) for f in self._cheatsheet().formulas() if f.page == src]
+            self.cache.store(src, info.source, Entry("", "", loaded_calcnotes_modules(), state.outputs[src], values,
+                                                     errata, formulas=formulas))
         if notebook.is_notebook(page):
             self._store_notebook()
             html = notebook.process(html, page, files, self.executed_notebooks)
@@ -327,6 +355,10 @@ class CalcnotesPlugin(BasePlugin[CalcnotesConfig]):
         errata_file = files.get_file_from_path(registers.ERRATA_PAGE)
         if errata_file is not None and errata_file.page is not None:
             registers.fill_marker(errata_file.page, registers.ERRATA_MARKER, errata.errata_table(), config, files)
+        sheet_file = files.get_file_from_path(CHEATSHEET_PAGE)
+        if sheet_file is not None and sheet_file.page is not None:
+            order = [page.file.src_uri for page in self.nav_pages] or [f.src_uri for f in files.documentation_pages()]
+            registers.fill_marker(sheet_file.page, CHEATSHEET_MARKER, self._cheatsheet().sheet(order=order), config, files)
         return env
 
     # KaTeX's HTML is large, and Material's search plugin parses every tag of
@@ -404,13 +436,22 @@ class CalcnotesPlugin(BasePlugin[CalcnotesConfig]):
                 ],
             }
         errata = [{"page": e.page, "key": e.key, "kind": e.kind, "where": e.where} for e in self._errata().errata()]
+        formulas = [{"page": f.page, "key": f.key, "section": f.section, "tex": f.tex} for f in self._cheatsheet().formulas()]
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps({"pages": pages, "errata": errata}, indent=1), encoding="utf-8")
+        path.write_text(json.dumps({"pages": pages, "errata": errata, "formulas": formulas}, indent=1), encoding="utf-8")
 
     def on_shutdown(self) -> None:
         katex.close()
 
     # ------------------------------------------------------------ helpers
+
+    def on_nav(self, nav, *, config, files):
+        self.nav_pages = list(nav.pages)  # reading order, for the cheat sheet
+        return nav
+
+    @staticmethod
+    def _cheatsheet():
+        return importlib.import_module("calcnotes.site.cheatsheet")
 
     @staticmethod
     def _errata():

@@ -60,6 +60,7 @@ def copy_pages(pages: list[str], docs_dir: Path, *, link: bool = False) -> None:
     that build errors name the real files."""
     src = ROOT / "docs"
     shutil.copytree(src / "assets", docs_dir / "assets", dirs_exist_ok=True)
+    shutil.copytree(src / "data", docs_dir / "data", dirs_exist_ok=True)
     for page in dict.fromkeys([*pages, "errata.md", *_ERRATA_COMPANIONS]):
         target = docs_dir / page
         target.parent.mkdir(parents=True, exist_ok=True)
