@@ -42,7 +42,7 @@ from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 
-from calcnotes.site import adapters, apilinks, chaptermap, computed, glossary, guard, katex, notebook, registers
+from calcnotes.site import adapters, apilinks, chaptermap, computed, glossary, guard, katex, notebook, notebooks, registers
 from calcnotes.site.cache import Entry, ExecutionCache, code_digest, loaded_calcnotes_modules, unload_calcnotes
 from calcnotes.site.checks import count_checks, expand_checks
 from calcnotes.site.fences import ExecBlock, find_exec_blocks
@@ -216,7 +216,8 @@ class CalcnotesPlugin(BasePlugin[CalcnotesConfig]):
             unload_calcnotes()  # what the page loads from here on is what it uses
         markdown = expand_checks(markdown, info.where)
         markdown = self._chapter_map(markdown, src)
-        line = registers.source_line(page.meta.get("source"), info.checks, src)
+        line = registers.source_line(page.meta.get("source"), info.checks, src,
+                                     notebook=_notebook_name(src) if _is_chapter(src) else None)
         markdown = registers.insert_after_title(markdown, line)
         if glossary.GLOSSARY_MARKER in markdown:
             markdown = markdown.replace(glossary.GLOSSARY_MARKER, glossary.glossary_page(self.terms, src))
@@ -302,6 +303,9 @@ class CalcnotesPlugin(BasePlugin[CalcnotesConfig]):
             values = entry.refs if entry is not None else computed.evaluate(refs, adapters.session_globals(refs.session or ""))
             html = computed.fill(html, values, page.toc.items)
         html = registers.stable_erratum_ids(html, page)
+        if info and _is_chapter(src) and not mine:
+            texts = [r.text for r in refs.refs] if refs is not None else []
+            page.chapter_notebook = notebooks.chapter_notebook(info.source, values, texts)
         if self.cache and info and info.blocks and entry is None and not mine and src in state.outputs \
                 and src not in state.uncacheable and all(len(o) == 3 for o in state.outputs[src]):
             errata = [asdict(e) for e in self._errata().errata() if e.page == src]
@@ -399,6 +403,13 @@ class CalcnotesPlugin(BasePlugin[CalcnotesConfig]):
 
     def on_post_page(self, output: str, *, page, config) -> str:
         notebook.write(page)
+        chapter = getattr(page, "chapter_notebook", None)
+        if chapter is not None:
+            import nbformat
+
+            target = Path(page.file.abs_dest_path).with_name(_notebook_name(page.file.src_uri))
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(nbformat.writes(chapter), encoding="utf-8")
         return output
 
     def on_post_build(self, *, config) -> None:
@@ -457,6 +468,15 @@ class CalcnotesPlugin(BasePlugin[CalcnotesConfig]):
     def _errata():
         # Imported afresh each build: on_pre_build unloads the chapter helpers.
         return importlib.import_module("calcnotes.site.errata")
+
+
+def _is_chapter(src: str) -> bool:
+    """A chapter of the book (it gets a notebook): a page of the Calculus or Models part."""
+    return src.startswith(("calculus/", "models/"))
+
+
+def _notebook_name(src: str) -> str:
+    return Path(src).stem + ".ipynb"
 
 
 def _display_path(path: str) -> str:

@@ -33,8 +33,9 @@ _PREFIXED_ERRATUM_ID = re.compile(r'id="exec-\d+--(erratum-[^"]+)"')
 _TITLE = re.compile(r"^# .+$", re.M)
 
 
-def source_line(source: str | None, checks: int, src_uri: str) -> str:
-    """The line under a chapter's title: where it comes from and how many checks it ran."""
+def source_line(source: str | None, checks: int, src_uri: str, notebook: str | None = None) -> str:
+    """The line under a chapter's title: where it comes from, how many checks it ran,
+    and its notebook to download."""
     parts = []
     if source:
         parts.append(f"Written from the handwritten notes ({source})")
@@ -42,6 +43,8 @@ def source_line(source: str | None, checks: int, src_uri: str) -> str:
         noun = "check" if checks == 1 else "checks"
         errata = posixpath.relpath(ERRATA_PAGE, posixpath.dirname(src_uri) or ".")
         parts.append(f"[{checks} {noun}]({errata}#how-the-site-checks-itself) ran when this page was built")
+    if notebook:
+        parts.append(f'<a href="{notebook}" download>download as a notebook</a>')
     if not parts:
         return ""
     return '<p class="cn-source" markdown="span">' + " · ".join(parts) + "</p>"
