@@ -78,6 +78,8 @@ _EXPORTS = {
     "multiclass_perceptron_criterion_gradient": "perceptron",
     "perceptron_criterion": "perceptron",
     "perceptron_criterion_gradient": "perceptron",
+    "Dual": "autodiff",
+    "Tensor": "autodiff",
     "SoftmaxRegression": "softmax_regression",
     "softmax_regression_gradient": "softmax_regression",
     "softmax_regression_loss": "softmax_regression",
