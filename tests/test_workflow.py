@@ -73,8 +73,11 @@ def test_docs_workflow_publishes_the_strict_build():
     build, deploy = workflow["jobs"]["build"], workflow["jobs"]["deploy"]
     uses = {s["uses"].split("@")[0]: s for s in _steps(build) if "uses" in s}
     assert uses["actions/setup-python"]["with"]["python-version"] == "3.11"
-    runs = [s["run"].strip() for s in _steps(build) if "run" in s]
-    assert runs == ["make build"], "the site is built by the strict `make build`, nothing else"
+    steps = [s for s in _steps(build) if "run" in s]
+    assert [s["run"].strip() for s in steps] == ["make pdf"], \
+        "the site is built by the strict `make build` (through `make pdf`, which adds the book), nothing else"
+    assert steps[0]["env"]["CALCNOTES_CACHE"] == "0"  # published pages are computed fresh
+    assert "pdf: build" in (ROOT / "Makefile").read_text(encoding="utf-8")
     # mkdocs builds into site/ (no site_dir in mkdocs.yml); that is what is uploaded.
     assert "site_dir" not in (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     assert uses["actions/upload-pages-artifact"]["with"]["path"] == "site"
