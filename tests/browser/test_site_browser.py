@@ -383,3 +383,39 @@ def test_screenshots_of_key_pages(browser, base_url, site_dir, screenshots, sche
         assert taken and all(p.stat().st_size > 10_000 for p in taken)
     finally:
         ctx.close()
+
+
+# --------------------------------------------------------------- interactive figures
+
+def test_slider_shows_the_frame_it_points_at(tab, tmp_path):
+    """A slider page made with calcnotes.site.slider and the site's own slider.js: moving the
+    slider (keyboard) changes the frame and its label, and the page makes no request elsewhere."""
+    import shutil
+
+    from calcnotes.site.figures import new_figure
+    from calcnotes.site.slider import slider_html
+
+    frames = []
+    for rate in (0.1, 0.5, 0.9):
+        fig, ax = new_figure()
+        ax.plot([0, 1], [0, rate])
+        frames.append((f"rate {rate}", fig))
+    shutil.copy(DOCS / "assets" / "slider.js", tmp_path / "slider.js")
+    (tmp_path / "index.html").write_text(
+        '<!doctype html><html><head><link rel="icon" href="data:,"></head><body><article>'
+        + slider_html("t", frames, caption="Three rates.", label="Learning rate")
+        + '</article><script src="slider.js"></script></body></html>', encoding="utf-8")
+    server, url = serve(tmp_path)
+    try:
+        tab.recorder.clear()
+        tab.goto(url, wait_until="load")
+        visible = "() => [...document.querySelectorAll('.cn-frame')].map(f => !f.hidden)"
+        assert tab.evaluate(visible) == [True, False, False]
+        tab.focus("input[type=range]")
+        tab.keyboard.press("ArrowRight")
+        assert tab.evaluate(visible) == [False, True, False]
+        assert tab.inner_text("output") == "rate 0.5"
+        assert not tab.recorder.problems()
+    finally:
+        server.shutdown()
+        server.server_close()
