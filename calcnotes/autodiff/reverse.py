@@ -47,10 +47,13 @@ def gradient(f: Callable[..., Any], x: Sequence[float]) -> np.ndarray:
     --------
     >>> gradient(lambda a, b: a * b + a.exp(), [0.0, 2.0])  # (b + e^a, a)
     array([3., 0.])
+    >>> gradient(lambda a, b: a.exp(), [0.0, 2.0])          # b is not used
+    array([1., 0.])
     """
     args = [Tensor(a) for a in x]
     _output(f(*args)).backward()
-    return np.array([float(a.grad) for a in args])
+    # an argument the output does not depend on is not in the graph: derivative 0
+    return np.array([0.0 if a.grad is None else float(a.grad) for a in args])
 
 
 def vjp(f: Callable[[Tensor], Any], x: Any, v: Any) -> tuple[np.ndarray, np.ndarray]:
@@ -77,4 +80,4 @@ def vjp(f: Callable[[Tensor], Any], x: Any, v: Any) -> tuple[np.ndarray, np.ndar
     x = Tensor(x)
     out = _output(f(x))
     out.backward(v)
-    return out.data, x.grad
+    return out.data, np.zeros_like(x.data) if x.grad is None else x.grad
