@@ -15,6 +15,7 @@ from numbers import Integral, Real
 from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 __all__ = [
     "as_float_array",
@@ -33,9 +34,46 @@ def _index(flat_position: int, shape: tuple[int, ...]) -> int | tuple[int, ...]:
     return tuple(int(i) for i in np.unravel_index(flat_position, shape))
 
 
+class ComplexDataError(TypeError, ValueError):
+    """Complex numbers where real ones are needed.
+
+    A TypeError (the value has the wrong kind), and a ValueError too, which
+    is what scikit-learn's estimator checks expect for complex data.
+    """
+
+
+def _is_sparse(x: Any) -> bool:
+    """Whether `x` is a scipy sparse matrix or array (without importing scipy)."""
+    return type(x).__module__.startswith("scipy.sparse") and hasattr(x, "toarray")
+
+
+def _object_to_float(arr: np.ndarray, name: str) -> np.ndarray:
+    """An object array of numbers as float64; anything else is refused."""
+    for value in arr.flat:
+        if isinstance(value, (str, bytes)):
+            raise TypeError(
+                f"{name} must be numeric, got the string {value!r} inside it; "
+                f"convert the strings to numbers (float) first"
+            )
+    try:
+        return arr.astype(np.float64)
+    except OverflowError as err:  # a Python int beyond float64
+        raise ValueError(
+            f"{name} holds a number too large for float64 ({err}): values "
+            f"must stay below 1.8e308 in size; rescale the data"
+        ) from None
+    except (TypeError, ValueError) as err:
+        kind = ("None" if arr.ndim == 0 and arr.item() is None
+                else type(arr.item()).__name__ if arr.ndim == 0 else "objects")
+        raise TypeError(
+            f"{name} must be numeric, got {kind} ({err}); pass numbers "
+            f"(int or float), e.g. a list of floats or an ndarray"
+        ) from None
+
+
 def as_float_array(
     x: Any, name: str = "x", ndim: int | Sequence[int] | None = None
-) -> np.ndarray:
+) -> NDArray[np.float64]:
     """Return `x` as a finite, non-empty float64 ndarray.
 
     Parameters
@@ -55,10 +93,12 @@ def as_float_array(
     Raises
     ------
     TypeError
-        If `x` is not numeric (strings, objects, complex numbers).
+        If `x` is not numeric (strings, objects, complex numbers, sparse
+        matrices).
     ValueError
-        If `x` is empty, has the wrong number of dimensions, or contains
-        NaN or infinity (the message gives the first bad index).
+        If `x` is empty, has the wrong number of dimensions, holds a number
+        beyond float64, or contains NaN or infinity (the message gives the
+        first bad index).
 
     Examples
     --------
@@ -70,6 +110,16 @@ def as_float_array(
             f"{name} must be numeric, got the string {x!r}; "
             f"convert it with float() first"
         )
+    if x is None:
+        raise TypeError(
+            f"{name} must be numeric, got None; pass a number or an array "
+            f"of numbers"
+        )
+    if _is_sparse(x):
+        raise TypeError(
+            f"{name} is a scipy sparse {type(x).__name__}, and sparse input is "
+            f"not supported; convert it with {name}.toarray() first"
+        )
     try:
         arr = np.asarray(x)
     except ValueError as err:  # ragged nested lists
@@ -78,11 +128,19 @@ def as_float_array(
             f"make every row the same length"
         ) from None
     if np.iscomplexobj(arr):
-        raise TypeError(
-            f"{name} must be real, got complex dtype {arr.dtype}; "
-            f"pass the real part (np.real) if the imaginary part is noise"
+        raise ComplexDataError(
+            f"{name} must be real (Complex data not supported), got complex "
+            f"dtype {arr.dtype}; pass the real part (np.real) if the "
+            f"imaginary part is noise"
         )
-    if not (np.issubdtype(arr.dtype, np.number) or arr.dtype == np.bool_):
+    if arr.dtype == object:
+        arr = _object_to_float(arr, name)
+    elif arr.dtype.kind in "USa":
+        raise TypeError(
+            f"{name} must be numeric, got strings (dtype {arr.dtype}); "
+            f"convert them to numbers with np.asarray({name}, dtype=float)"
+        )
+    elif not (np.issubdtype(arr.dtype, np.number) or arr.dtype == np.bool_):
         raise TypeError(
             f"{name} must be numeric, got dtype {arr.dtype}; "
             f"pass numbers (int or float), not {type(x).__name__} of objects"
@@ -114,6 +172,84 @@ def as_float_array(
             f"replace infinite values by finite numbers (rescale the data?)"
         )
     return arr
+
+
+def check_finite_output(
+    out: Any, name: str, fix: str = "rescale the inputs"
+) -> None:
+    """Raise if `out`, computed from finite input, overflowed to inf or NaN.
+
+    Every input passed :func:`as_float_array`, so a non-finite result means
+    an intermediate value went beyond float64 (about 1.8e308).
+
+    Examples
+    --------
+    >>> check_finite_output(np.array([1.0, 2.0]), "mse")
+    """
+    if not np.all(np.isfinite(out)):
+        raise ValueError(
+            f"{name} overflowed float64 (an intermediate value passed "
+            f"1.8e308, giving inf or NaN); {fix} so that the values are "
+            f"of moderate size"
+        )
+
+
+def check_callback_output(value: Any, name: str) -> NDArray[np.float64]:
+    """Return what a user's function returned as a float array, or raise.
+
+    Refuses None (a missing ``return``), strings, complex numbers and
+    objects that are not numbers, naming the function in the message.
+    Non-finite values are allowed: the caller decides what they mean.
+
+    Examples
+    --------
+    >>> check_callback_output(0.5, "grad(x)")
+    array(0.5)
+    """
+    if value is None:
+        raise TypeError(
+            f"{name} returned None; the function must return a number or "
+            f"an array (is a `return` missing?)"
+        )
+    if isinstance(value, (str, bytes)):
+        raise TypeError(
+            f"{name} returned the string {value!r}; it must return a number "
+            f"or an array of numbers, not str"
+        )
+    if _is_sparse(value):
+        value = value.toarray()
+    try:
+        arr = np.asarray(value)
+    except ValueError as err:
+        raise ValueError(
+            f"{name} returned {type(value).__name__} that is not an array "
+            f"({err}); return a number or an ndarray"
+        ) from None
+    if np.iscomplexobj(arr):
+        raise ComplexDataError(
+            f"{name} returned complex values (dtype {arr.dtype}); it must "
+            f"return real values: take np.real if the imaginary part is "
+            f"round-off"
+        )
+    if arr.dtype.kind in "USa":
+        raise TypeError(
+            f"{name} returned strings (dtype {arr.dtype}); it must return "
+            f"a number or an array of numbers, not str"
+        )
+    if arr.dtype == object:
+        try:
+            arr = arr.astype(np.float64)
+        except (TypeError, ValueError, OverflowError) as err:
+            raise TypeError(
+                f"{name} returned {type(value).__name__} {value!r:.60}, not a "
+                f"number ({err}); return a float or an ndarray of floats"
+            ) from None
+    elif not (np.issubdtype(arr.dtype, np.number) or arr.dtype == np.bool_):
+        raise TypeError(
+            f"{name} returned dtype {arr.dtype}, not a number; return a "
+            f"float or an ndarray of floats"
+        )
+    return arr.astype(np.float64, copy=False)
 
 
 def check_positive(value: Any, name: str, *, strict: bool = True) -> float:
@@ -152,7 +288,8 @@ def check_positive(value: Any, name: str, *, strict: bool = True) -> float:
 
 
 def check_int(
-    value: Any, name: str, *, minimum: int | None = None
+    value: Any, name: str, *, minimum: int | None = None,
+    maximum: int | None = None,
 ) -> int:
     """Return `value` as an int after checking it is an integer >= `minimum`.
 
@@ -177,7 +314,61 @@ def check_int(
         )
     if minimum is not None and value < minimum:
         raise ValueError(f"{name} must be >= {minimum}, got {value}")
+    if maximum is not None and value > maximum:
+        raise ValueError(
+            f"{name} must be <= {maximum}, got {value:.3g}; a run that needs "
+            f"more {'steps' if 'iter' in name or 'epoch' in name else 'of them'} "
+            f"than that will not finish in reasonable time (or memory)"
+        )
     return value
+
+
+MAX_ITER = 10_000_000
+"""Upper bound for iteration counts (max_iter, epochs): larger runs never end."""
+
+
+def check_bool(value: Any, name: str) -> bool:
+    """Return `value` as a bool, refusing anything that is not True or False.
+
+    Examples
+    --------
+    >>> check_bool(np.True_, "shuffle")
+    True
+    """
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(
+            f"{name} must be True or False, got {type(value).__name__} "
+            f"{value!r}; pass a bool"
+        )
+    return bool(value)
+
+
+def check_random_state(value: Any, name: str = "random_state") -> np.random.Generator:
+    """Return a numpy Generator seeded by `value`.
+
+    Accepts None (fresh entropy), a non-negative int, or a Generator (used
+    as is, so successive fits continue its stream).
+
+    Examples
+    --------
+    >>> float(check_random_state(0).random()) == float(np.random.default_rng(0).random())
+    True
+    """
+    if isinstance(value, np.random.Generator):
+        return value
+    if value is None:
+        return np.random.default_rng()
+    if isinstance(value, bool) or not isinstance(value, (Integral, np.integer)):
+        raise TypeError(
+            f"{name} must be an int seed, None or a numpy Generator, got "
+            f"{type(value).__name__} {value!r}; pass a whole number such as 0"
+        )
+    if value < 0:
+        raise ValueError(
+            f"{name} must be a non-negative int seed, got {value}; pass a "
+            f"whole number such as 0 (or None, or a numpy Generator)"
+        )
+    return np.random.default_rng(int(value))
 
 
 def check_square(A: Any, name: str = "A") -> np.ndarray:
@@ -272,12 +463,18 @@ def check_binary_labels(y: Any, name: str = "y") -> np.ndarray:
     return y
 
 
+MAX_ONE_HOT_BYTES = 2**30
+"""Largest one-hot matrix built from labels (1 GiB): beyond it a label is a typo."""
+
+
 def check_class_labels(
     y: Any, name: str = "y", n_classes: int | None = None
-) -> np.ndarray:
+) -> NDArray[np.int64]:
     """Return 1-D integer labels in 0..k-1 as an int64 array.
 
-    `n_classes` (k) defaults to ``max(y) + 1``.
+    `n_classes` (k) defaults to ``max(y) + 1``. A one-hot matrix of the
+    labels must fit in 1 GiB, so one stray label (``3e9`` for ``3``) fails
+    here instead of allocating tens of GiB.
 
     Examples
     --------
@@ -285,15 +482,109 @@ def check_class_labels(
     array([0, 2, 1])
     """
     arr = as_float_array(y, name, ndim=1)
+    if n_classes is not None:
+        n_classes = check_int(n_classes, "n_classes", minimum=1)
+    bad = np.flatnonzero((arr != np.round(arr)) | (arr < 0))
     k = n_classes if n_classes is not None else int(arr.max()) + 1
-    bad = np.flatnonzero((arr != np.round(arr)) | (arr < 0) | (arr >= k))
+    size = 8 * arr.size * k
+    if not bad.size and size > MAX_ONE_HOT_BYTES:
+        largest = int(arr.max())
+        raise ValueError(
+            f"{k} classes for {arr.size} labels would need a one-hot matrix "
+            f"of {size / 2**30:.3g} GiB; labels must be 0..k-1 (the largest "
+            f"is {largest}: a typo?). Pass the true n_classes, or map "
+            f"arbitrary labels to 0..k-1 with "
+            f"classes, {name} = np.unique({name}, return_inverse=True)"
+        )
+    if n_classes is not None:
+        bad = np.flatnonzero((arr != np.round(arr)) | (arr < 0) | (arr >= k))
     if bad.size:
         raise ValueError(
             f"{name} must hold integer class labels 0..{k - 1}, got "
             f"{arr[bad[0]]} at index {bad[0]}; map arbitrary labels to "
-            f"0..k-1 first with classes, y = np.unique(y, return_inverse=True)"
+            f"0..k-1 first with classes, {name} = np.unique({name}, "
+            f"return_inverse=True)"
         )
     return arr.astype(np.int64)
+
+
+def encode_labels(y: Any, name: str = "y") -> tuple[np.ndarray, NDArray[np.int64]]:
+    """Return ``(classes, codes)``: the sorted distinct labels and each label's index.
+
+    The classifiers' label contract, as scikit-learn's: any discrete labels
+    (ints, strings, bools, whole floats) are mapped through ``classes_``,
+    so ``classes[codes]`` gives `y` back. Continuous labels (floats that
+    are not whole numbers) are refused, as is a missing `y`.
+
+    Examples
+    --------
+    >>> classes, codes = encode_labels(["cat", "dog", "cat"])
+    >>> classes, codes
+    (array(['cat', 'dog'], dtype='<U3'), array([0, 1, 0]))
+    """
+    if y is None:
+        raise ValueError(
+            f"this classifier requires y to be passed, but the target {name} "
+            f"is None; pass one label per row of X"
+        )
+    if _is_sparse(y):
+        raise TypeError(
+            f"{name} is a scipy sparse matrix, and sparse input is not "
+            f"supported; pass a 1-D array of labels"
+        )
+    try:
+        arr = np.asarray(y)
+    except ValueError as err:
+        raise ValueError(f"{name} could not be converted to an array ({err}); "
+                         f"pass a 1-D sequence of labels") from None
+    if arr.ndim == 2 and arr.shape[1] == 1:
+        raise ValueError(
+            f"{name} must be 1-D of shape (n_samples,), got shape {arr.shape}; "
+            f"pass {name}.ravel()"
+        )
+    if arr.ndim != 1:
+        raise ValueError(
+            f"{name} must be a 1-D array of labels, got shape {arr.shape}; "
+            f"pass one label per sample (np.ravel, or argmax of one-hot rows)"
+        )
+    if arr.size == 0:
+        raise ValueError(f"{name} is empty; pass at least one label per class")
+    if np.iscomplexobj(arr):
+        raise ComplexDataError(
+            f"{name} must hold real labels (Complex data not supported); "
+            f"pass integer or string class labels"
+        )
+    if arr.dtype == object:
+        kinds = {type(v) for v in arr}
+        if all(issubclass(t, str) for t in kinds):
+            arr = arr.astype(str)
+        elif any(v is None for v in arr):
+            raise ValueError(f"{name} contains None; every sample needs a label")
+        elif any(issubclass(t, str) for t in kinds):
+            raise TypeError(
+                f"{name} mixes strings and numbers ({sorted(t.__name__ for t in kinds)}); "
+                f"use one kind of label, e.g. all strings"
+            )
+        else:
+            arr = as_float_array(arr, name, ndim=1)
+    if arr.dtype.kind == "f":
+        if not np.all(np.isfinite(arr)):
+            as_float_array(arr, name)  # raises with the index of the NaN/inf
+        fractional = np.flatnonzero(arr != np.round(arr))
+        if fractional.size:
+            raise ValueError(
+                f"Unknown label type: continuous values in {name} (e.g. "
+                f"{arr[fractional[0]]} at index {fractional[0]}); a classifier "
+                f"needs discrete classes: use a regressor for a continuous "
+                f"target, or bin it into classes first"
+            )
+    elif arr.dtype.kind not in "biuUS":
+        raise TypeError(
+            f"{name} must hold class labels (ints, strings or bools), got "
+            f"dtype {arr.dtype}"
+        )
+    classes, codes = np.unique(arr, return_inverse=True)
+    return classes, codes.astype(np.int64).reshape(-1)
 
 
 def check_n_features(X: np.ndarray, n_features: int, name: str = "X") -> None:

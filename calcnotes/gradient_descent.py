@@ -60,7 +60,7 @@ def gradient_descent(
     Raises
     ------
     DivergenceError
-        If an iterate becomes non-finite or exceeds 1e12 in size (or f
+        If an iterate becomes non-finite or exceeds 1e12 times max(1, |x0|) (or f
         does); the message says to reduce `learning_rate`.
 
     Examples

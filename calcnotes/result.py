@@ -15,7 +15,13 @@ from typing import Any
 
 import numpy as np
 
-from ._validation import as_float_array, check_int, check_positive
+from ._validation import (
+    MAX_ITER,
+    as_float_array,
+    check_callback_output,
+    check_int,
+    check_positive,
+)
 
 __all__ = ["DivergenceError", "OptimizeResult"]
 
@@ -63,10 +69,12 @@ class DivergenceError(ValueError):
     """An iteration diverged; ``.result`` holds the path up to that point.
 
     A ValueError, because the usual cause is a bad argument: a learning
-    rate that is too large, or a start too far from the solution.
+    rate that is too large, or a start too far from the solution. The
+    models raise it too when a fit ends with non-finite weights; their
+    ``.result`` is None.
     """
 
-    def __init__(self, message: str, result: OptimizeResult) -> None:
+    def __init__(self, message: str, result: OptimizeResult | None = None) -> None:
         super().__init__(message)
         self.result = result
 
@@ -78,10 +86,16 @@ def _fmt(x: np.ndarray) -> str:
 def _call(fn: Callable, x: np.ndarray, name: str, shape: tuple[int, ...]) -> np.ndarray:
     """``fn(x)`` as a float array of `shape` (NaN allowed: callers decide)."""
     with np.errstate(all="ignore"):  # non-finite values are handled by callers
-        out = np.asarray(fn(x.copy()), dtype=float)  # a copy: fn must not edit x
+        raw = fn(x.copy())  # a copy: fn must not edit x
+    out = check_callback_output(raw, name)
     if out.size == 1 and int(np.prod(shape)) == 1:
         return out.reshape(shape)  # accept 0.5, [0.5] or [[0.5]] for one variable
     if out.shape != shape:
+        if shape == ():
+            raise ValueError(
+                f"{name} has shape {out.shape}, but f must return a scalar "
+                f"(one number: the value of the objective at x)"
+            )
         raise ValueError(
             f"{name} has shape {out.shape}, expected {shape}; return an "
             f"array shaped like x (np.ravel a column vector)"
@@ -109,10 +123,18 @@ def _iterate(
 
     Shared by gradient descent (r = grad f) and Newton's method (r = grad f
     or r = f). Raises DivergenceError, whose message ends with `fix`, when
-    an iterate, residual or f value is non-finite or beyond 1e12.
+    an iterate, residual or f value is non-finite or beyond 1e12 times the
+    size of the start (``max(1, |x0|)``) or of f(x0).
     """
     x = _start(x0)
-    max_iter = check_int(max_iter, "max_iter", minimum=0)
+    max_iter = check_int(max_iter, "max_iter", minimum=0, maximum=MAX_ITER)
+    if (max_iter + 1) * x.size > 10**8:
+        raise ValueError(
+            f"max_iter={max_iter} steps of {x.size} variables would store "
+            f"{(max_iter + 1) * x.size:.3g} numbers in the path; lower max_iter"
+        )
+    # divergence means growing far beyond the start: 1e12 times its size
+    bound = _BOUND * max(1.0, float(np.max(np.abs(x))))
     tol = check_positive(tol, "tol", strict=False)
     path, values = [x], []
 
@@ -167,8 +189,9 @@ def _iterate(
         if k == max_iter:
             break
         new = step(x, r)
-        if not np.all(np.isfinite(new)) or np.max(np.abs(new)) > _BOUND:
-            raise diverged(k + 1, f"x = {_fmt(new)} (|x| > 1e12 or not finite)")
+        if not np.all(np.isfinite(new)) or np.max(np.abs(new)) > bound:
+            limit = f"{bound:.0e}".replace("e+", "e")  # 1e12 for a start within [-1, 1]
+            raise diverged(k + 1, f"x = {_fmt(new)} (|x| > {limit} or not finite)")
         x = new
         path.append(x)
         record_value()
