@@ -21,6 +21,8 @@ _EXPORTS = {
     "second_derivative_test": "critical_points",
     "central_difference": "differences",
     "complex_step": "differences",
+    "DerivativeEstimate": "differences",
+    "richardson_derivative": "differences",
     "forward_difference": "differences",
     "second_difference": "differences",
     "GradientCheck": "gradcheck",

@@ -19,11 +19,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
-from ._validation import as_float_array, check_callable, check_positive
+from ._validation import as_float_array, check_callable, check_callback_output, check_positive
 from .numeric import numeric_gradient
 
 __all__ = ["GradientCheck", "check_gradient"]
@@ -48,8 +48,8 @@ class GradientCheck:
     """
 
     relative_error: float
-    analytic: np.ndarray
-    numeric: np.ndarray
+    analytic: NDArray[np.float64]
+    numeric: NDArray[np.float64]
     passed: bool
 
     def __bool__(self) -> bool:
@@ -62,7 +62,7 @@ class GradientCheck:
         )
 
 
-def relative_error(a: Any, b: Any) -> float:
+def relative_error(a: ArrayLike, b: ArrayLike) -> float:
     r"""Return :math:`\lVert a - b \rVert / \max(\lVert a \rVert + \lVert b \rVert, \text{tiny})`.
 
     Parameters
@@ -85,14 +85,23 @@ def relative_error(a: Any, b: Any) -> float:
         raise ValueError(
             f"a and b must have the same shape, got {a.shape} and {b.shape}"
         )
+    # The ratio does not change when a and b are divided by the same number:
+    # dividing by the largest entry keeps the norms from overflowing (1e200)
+    # or underflowing (1e-300) on the way.
+    size = max(float(np.max(np.abs(a))), float(np.max(np.abs(b))))
+    if size == 0.0:
+        return 0.0
+    a, b = a / size, b / size
+    with np.errstate(over="ignore"):
+        difference = a - b  # at most 2 in size
     scale = max(np.linalg.norm(a) + np.linalg.norm(b), _TINY)
-    return float(np.linalg.norm(a - b) / scale)
+    return float(np.linalg.norm(difference) / scale)
 
 
 def check_gradient(
     f: Callable[[np.ndarray], float],
     grad: Callable[[np.ndarray], np.ndarray],
-    x: Any,
+    x: ArrayLike,
     rtol: float = 1e-6,
 ) -> GradientCheck:
     r"""Return a :class:`GradientCheck` comparing `grad` with differences of `f`.
@@ -126,7 +135,7 @@ def check_gradient(
     x = as_float_array(x, "x")
     rtol = check_positive(rtol, "rtol")
     with np.errstate(all="ignore"):  # non-finite values are raised below
-        raw = np.asarray(grad(x.copy()))  # a copy: grad must not edit x
+        raw = check_callback_output(grad(x.copy()), "grad(x)")  # a copy: grad must not edit x
     if raw.shape != x.shape:
         raise ValueError(
             f"grad(x) has shape {raw.shape} but x has shape {x.shape}; "

@@ -11,6 +11,7 @@ from calcnotes.differences import (
     central_difference,
     complex_step,
     forward_difference,
+    richardson_derivative,
     second_difference,
 )
 
@@ -111,8 +112,10 @@ def test_outside_domain_raises_instead_of_nan():
 def test_non_elementwise_f_is_rejected():
     with pytest.raises(ValueError, match=r"f must act elementwise.*numeric_gradient"):
         central_difference(lambda x: np.array([x.sum(), 1.0, 2.0]), [1.0, 2.0])
-    with pytest.raises(TypeError, match=r"f\(x \+ h\) returned dtype <U1; f must return numbers"):
+    with pytest.raises(TypeError, match=r"f\(x \+ h\) returned the string 'a'; it must return a number"):
         second_difference(lambda x: "a", 1.0)
+    with pytest.raises(ValueError, match=r"f must act elementwise.*c \+ 0 \* x"):
+        central_difference(lambda x: np.sum(x), [1.0, 2.0])  # a scalar that is not a constant
 
 
 def test_complex_step_rejects_non_analytic_f():
@@ -122,3 +125,39 @@ def test_complex_step_rejects_non_analytic_f():
         complex_step(lambda x: float(x), 1.0)
     with pytest.raises(TypeError, match=r"a constant f\?"):
         complex_step(lambda x: 3.0, 1.0)
+
+
+def test_default_step_does_not_grow_with_x_for_periodic_f():
+    # A step scaled by |x| = 1e6 would be 6: sin'(1e6) would come out as
+    # cos(1e6) sin(6)/6, of the wrong sign. Exact values: cos and -sin.
+    assert central_difference(np.sin, 1e6) == pytest.approx(np.cos(1e6), rel=1e-9)
+    assert forward_difference(np.sin, 1e6) == pytest.approx(np.cos(1e6), rel=1e-6)
+    assert second_difference(np.sin, 1e6) == pytest.approx(-np.sin(1e6), rel=1e-4)
+    # ... while x**3 still gets the step scaled to x: exact to rounding
+    # (D(h) = 3x^2 + h^2 exactly: the error is h^2 = 36 at h = 6)
+    assert central_difference(lambda t: t**3, 1e6) == pytest.approx(3e12, rel=1e-10)
+    # and |x| <= 1 keeps the classic step eps**(1/3) exactly
+    h = np.finfo(float).eps ** (1 / 3)
+    assert central_difference(np.sin, 0.5) == central_difference(np.sin, 0.5, h=h)
+
+
+def test_richardson_derivative_value_and_error_estimate():
+    est = richardson_derivative(np.exp, [0.0, 1.0, 5.0])
+    exact = np.exp([0.0, 1.0, 5.0])
+    np.testing.assert_allclose(est.value, exact, rtol=1e-13)
+    assert np.all(np.abs(est.value - exact) <= 10 * est.error + 1e-15 * exact)
+    far = richardson_derivative(np.sin, 1e6)
+    assert isinstance(far.value, float)
+    assert abs(far.value - np.cos(1e6)) < 1e-10 and far.error < 1e-10
+    with pytest.raises(ValueError, match=r"outside the domain.*smaller h"):
+        richardson_derivative(np.log, 0.05)          # h = 0.1 reaches below 0
+    assert richardson_derivative(np.log, 0.05, h=0.01).value == pytest.approx(20.0, rel=1e-12)
+
+
+def test_overflow_is_named():
+    with pytest.raises(ValueError, match=r"overflowed float64.*rescale"):
+        central_difference(lambda t: t**2, 1e200)
+    with pytest.raises(ValueError, match=r"no step gives a reliable estimate.*too large.*rescale"):
+        central_difference(np.sin, 1.7e308)    # floats there are 2e292 apart
+    with pytest.raises(ValueError, match=r"x is too large: x \+ h overflows.*rescale"):
+        central_difference(np.sin, 1.7e308, h=1e307)
