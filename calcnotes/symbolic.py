@@ -93,7 +93,7 @@ def derivative(expr: Any, var: sp.Symbol, n: int = 1) -> sp.Expr:
     expr : sympy expression (or string in sympy syntax)
     var : sympy Symbol
     n : int, default 1
-        Order of the derivative, >= 0.
+        Order of the derivative, 0 <= n <= 1000.
 
     Returns
     -------
@@ -108,7 +108,7 @@ def derivative(expr: Any, var: sp.Symbol, n: int = 1) -> sp.Expr:
     """
     expr = _sympify(expr)
     (var,) = _symbols([var])
-    n = check_int(n, "n", minimum=0)
+    n = check_int(n, "n", minimum=0, maximum=1000)
     return sp.diff(expr, var, n)
 
 
@@ -166,6 +166,8 @@ def jacobian(exprs: Any, variables: Any) -> sp.Matrix:
     [sin(t),  r*cos(t)]])
     """
     if isinstance(exprs, (list, tuple)):
+        if not exprs:
+            raise ValueError("exprs is empty; pass at least one expression (one per output)")
         entries = [_scalar(e, "each entry of exprs", fix="a flat list") for e in exprs]
     else:
         exprs = _sympify(exprs, "exprs")

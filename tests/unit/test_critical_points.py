@@ -9,7 +9,7 @@ import pytest
 import sympy as sp
 
 from calcnotes.critical_points import (
-    _is_real,
+    _real_value,
     _sign,
     classify_critical_points,
     critical_points,
@@ -92,12 +92,55 @@ def test_complex_solutions_are_dropped():
 
 
 
-def test_is_real_numeric_fallback():
+def test_real_value_numeric_fallback():
     a = sp.Symbol("a")  # no assumptions: is_real is None
-    assert _is_real(sp.Integer(2))
-    assert not _is_real(sp.I)
-    assert _is_real(sp.CRootOf(a**3 - a - 1, 0))
-    assert not _is_real(sp.CRootOf(a**3 - a - 1, 1))
+    assert _real_value(sp.Integer(2)) == 2.0
+    assert _real_value(sp.I) is None
+    assert _real_value(sp.CRootOf(a**3 - a - 1, 0)) == pytest.approx(1.324717957244746)
+    assert _real_value(sp.CRootOf(a**3 - a - 1, 1)) is None
+
+
+def test_cubic_with_three_real_roots_is_isolated_exactly():
+    # f' = x**3 - 2x + 1/3 has three real roots; Cardano writes them with I
+    # (casus irreducibilis), which used to crash the sorting. Oracle: numpy's
+    # companion-matrix eigenvalues.
+    points = critical_points(x**4 / 4 - x**2 + x / 3, [x])
+    expected = sorted(np.roots([1.0, 0.0, -2.0, 1.0 / 3.0]).real)
+    np.testing.assert_allclose([float(p[x]) for p in points], expected, rtol=1e-14)
+    kinds = [kind for _, kind in classify_critical_points(x**4 / 4 - x**2 + x / 3, [x])]
+    assert kinds == ["minimum", "maximum", "minimum"]   # a quartic with positive lead
+
+
+def test_non_polynomial_f_raises_or_searches_an_interval():
+    f = sp.cos(x) - x**2 / 2 + x**3              # f' = 3x^2 - x - sin x
+    with pytest.raises(ValueError, match=r"cannot solve f'\(x\).*exactly.*interval=\(a, b\)"):
+        critical_points(f, [x])
+    found = critical_points(f, [x], interval=(-10, 10))
+    values = [float(p[x]) for p in found]
+    # f'(0) = 0 by hand; the other zero lies where 3x^2 - x = sin x in (0.5, 1)
+    assert len(values) == 2 and abs(values[0]) < 1e-15
+    assert 0.5 < values[1] < 1 and abs(3 * values[1] ** 2 - values[1] - np.sin(values[1])) < 1e-14
+    assert [k for _, k in classify_critical_points(f, [x], interval=(-10, 10))] == ["maximum", "minimum"]
+    # a double root: f' = (x - 1)**2 touches 0 at x = 1 without changing sign
+    (touch,) = critical_points(sp.exp(x) * 0 + (x - 1) ** 3 / 3 + sp.sin(0 * x), [x], interval=(0, 2))
+    assert abs(float(touch[x]) - 1) < 1e-6
+    with pytest.raises(ValueError, match=r"interval must be two finite numbers with a < b"):
+        critical_points(f, [x], interval=(2, -2))
+    with pytest.raises(ValueError, match=r"interval searches numerically along one variable"):
+        critical_points(f + y**2, [x, y], interval=(0, 1))
+
+
+def test_stray_symbols_are_refused():
+    with pytest.raises(ValueError, match=r"expr contains y, which is not in variables \[x\]; add y"):
+        classify_critical_points(x**2 + y**2, [x])
+    with pytest.raises(ValueError, match=r"expr contains y, z, which are not in variables"):
+        critical_points(x**2 + y * z, [x])
+
+
+def test_no_solution_is_proved_or_reported():
+    assert critical_points(sp.exp(x) + y**2, [x, y]) == []   # e^x = 0 has no real solution
+    with pytest.raises(ValueError, match=r"constant.*not isolated"):
+        critical_points(sp.Integer(3) + 0 * x, [x])
 
 
 def test_errors_name_the_fix(monkeypatch):
@@ -110,7 +153,7 @@ def test_errors_name_the_fix(monkeypatch):
 
     monkeypatch.setattr(sp, "solve", give_up)
     with pytest.raises(ValueError, match=r"sympy cannot solve grad f = 0.*newton_minimize"):
-        critical_points(sp.sin(x) - x**2 / 2, [x])
+        critical_points(sp.sin(x) - x**2 / 2 + sp.sin(y), [x, y])
     with pytest.raises(TypeError, match=r"expr must be a scalar expression"):
         critical_points(sp.Matrix([x, y]), [x, y])
 
@@ -132,3 +175,5 @@ def test_second_derivative_test_rejects_bad_H():
         second_derivative_test(sp.Matrix([[sp.oo, 0], [0, 1]]))
     with pytest.raises(ValueError, match=r"tol must be >= 0"):
         second_derivative_test(np.eye(2), tol=-1)
+    with pytest.raises(ValueError, match=r"H has non-real entries"):
+        second_derivative_test(sp.Matrix([[sp.I]]))
