@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from calcnotes._validation import as_float_array, check_int
+from calcnotes._validation import as_float_array, check_finite_output, check_int
 
 __all__ = [
     "sigmoid",
@@ -45,14 +45,16 @@ def _sigmoid(z: np.ndarray) -> np.ndarray:
 
 
 def _softmax(Z: np.ndarray, axis: int = -1) -> np.ndarray:
-    E = np.exp(Z - Z.max(axis=axis, keepdims=True))  # largest entry is e^0
+    with np.errstate(over="ignore"):  # z - max(z) < -1.8e308 is -inf: e^-inf = 0, right
+        E = np.exp(Z - Z.max(axis=axis, keepdims=True))  # largest entry is e^0
     E /= E.sum(axis=axis, keepdims=True)
     return E
 
 
 def _log_softmax(Z: np.ndarray, axis: int = -1) -> np.ndarray:
-    shifted = Z - Z.max(axis=axis, keepdims=True)
-    return shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
+    with np.errstate(over="ignore", invalid="ignore"):  # -inf where it underflows
+        shifted = Z - Z.max(axis=axis, keepdims=True)
+        return shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
 
 
 def _scalar_or_array(a: np.ndarray) -> np.ndarray | np.float64:
@@ -258,4 +260,7 @@ def log_softmax(Z: Any, axis: int = -1) -> np.ndarray:
     array([-10000.,      0.])
     """
     Z = as_float_array(Z, "Z")
-    return _log_softmax(Z, _check_axis(axis, Z.ndim))
+    out = _log_softmax(Z, _check_axis(axis, Z.ndim))
+    check_finite_output(out, "log_softmax", fix="rescale the logits Z (differences "
+                        "between logits beyond 1.8e308 have no float64 log-probability)")
+    return out

@@ -24,10 +24,12 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
 from calcnotes._validation import (
     as_float_array,
     check_class_labels,
+    check_finite_output,
     check_positive,
 )
 from calcnotes.activations import _log_softmax, _sigmoid, _softmax
@@ -49,6 +51,39 @@ __all__ = [
 
 EPS = 1e-15
 """Probabilities are clipped to ``[EPS, 1 - EPS]`` before taking logs."""
+
+
+# --- kernels (no validation): the one copy of each loss the models use ----
+
+
+def _binary_cross_entropy_with_logits(y: NDArray[np.float64], z: NDArray[np.float64]) -> float:
+    r"""Mean of :math:`\max(z, 0) - yz + \log(1 + e^{-|z|})`: BCE of sigmoid(z), stably."""
+    with np.errstate(over="ignore", invalid="ignore"):  # checked by the callers
+        return float(np.mean(np.maximum(z, 0.0) - y * z + np.log1p(np.exp(-np.abs(z)))))
+
+
+def _cross_entropy_with_logits(Y: NDArray[np.float64], Z: NDArray[np.float64]) -> float:
+    r"""Mean over rows of :math:`-\sum_j Y_{ij} \log\operatorname{softmax}(Z_i)_j`.
+
+    Terms with :math:`Y_{ij} = 0` count as 0 even where the log-probability
+    underflows to :math:`-\infty` (so 0 * -inf never makes a NaN).
+    """
+    with np.errstate(over="ignore", invalid="ignore"):  # checked by the callers
+        logp = _log_softmax(Z)
+        terms = np.where(Y != 0, Y * logp, 0.0)
+    return float(-np.sum(terms) / Z.shape[0])
+
+
+def _one_hot(labels: NDArray[np.int64], k: int) -> NDArray[np.float64]:
+    """One-hot rows of shape (n, k) for labels already checked to lie in 0..k-1."""
+    Y = np.zeros((labels.size, k))
+    Y[np.arange(labels.size), labels] = 1.0
+    return Y
+
+
+def _finite(value: Any, name: str) -> Any:
+    check_finite_output(value, name, fix="rescale the inputs (or the logits)")
+    return value
 
 
 # --- checks --------------------------------------------------------------
@@ -102,7 +137,9 @@ def one_hot(y: Any, n_classes: int | None = None) -> np.ndarray:
     y : array_like of shape (n_samples,)
         Integer labels in ``0..n_classes-1``.
     n_classes : int, optional
-        Number of classes k; defaults to ``max(y) + 1``.
+        Number of classes k >= 1; defaults to ``max(y) + 1``. The matrix
+        must fit in 1 GiB: a stray label such as ``3e9`` raises ValueError
+        instead of allocating tens of GiB.
 
     Returns
     -------
@@ -116,10 +153,8 @@ def one_hot(y: Any, n_classes: int | None = None) -> np.ndarray:
            [0., 1., 0.]])
     """
     labels = check_class_labels(y, "y", n_classes)
-    k = n_classes if n_classes is not None else int(labels.max()) + 1
-    Y = np.zeros((labels.size, k))
-    Y[np.arange(labels.size), labels] = 1.0
-    return Y
+    k = int(n_classes) if n_classes is not None else int(labels.max()) + 1
+    return _one_hot(labels, k)
 
 
 def _targets(Y: Any, n_classes: int) -> np.ndarray:
@@ -177,8 +212,9 @@ def mse(y: Any, y_pred: Any) -> float:
     0.125
     """
     y, y_pred = _pair(y, y_pred, ("y", "y_pred"))
-    r = y_pred - y
-    return float(np.mean(r * r))
+    with np.errstate(over="ignore", invalid="ignore"):
+        r = y_pred - y
+        return _finite(float(np.mean(r * r)), "mse")
 
 
 def mse_gradient(y: Any, y_pred: Any) -> np.ndarray:
@@ -194,7 +230,8 @@ def mse_gradient(y: Any, y_pred: Any) -> np.ndarray:
     array([0.5, 0. ])
     """
     y, y_pred = _pair(y, y_pred, ("y", "y_pred"))
-    return 2.0 * (y_pred - y) / y.size
+    with np.errstate(over="ignore", invalid="ignore"):
+        return _finite(2.0 * (y_pred - y) / y.size, "mse_gradient")
 
 
 # --- binary cross-entropy --------------------------------------------------
@@ -271,7 +308,7 @@ def binary_cross_entropy_with_logits(y: Any, z: Any) -> float:
     """
     y, z = _pair(y, z, ("y", "z"))
     _check_unit_interval(y, "y", "labels")
-    return float(np.mean(np.maximum(z, 0.0) - y * z + np.log1p(np.exp(-np.abs(z)))))
+    return _finite(_binary_cross_entropy_with_logits(y, z), "binary_cross_entropy_with_logits")
 
 
 def binary_cross_entropy_with_logits_gradient(y: Any, z: Any) -> np.ndarray:
@@ -363,7 +400,7 @@ def cross_entropy_with_logits(Y: Any, Z: Any) -> float:
     0.6931471805599453
     """
     Y, Z = _class_pair(Y, Z, "Z")
-    return float(-np.sum(Y * _log_softmax(Z)) / Y.shape[0])
+    return _finite(_cross_entropy_with_logits(Y, Z), "cross_entropy_with_logits")
 
 
 def cross_entropy_with_logits_gradient(Y: Any, Z: Any) -> np.ndarray:

@@ -26,15 +26,14 @@ Fraction(1, 2)
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from fractions import Fraction
-from itertools import product
 from numbers import Rational
 from typing import Any
 
 import numpy as np
 
-from calcnotes._validation import check_callable, check_int
+from calcnotes._validation import check_bool, check_callable, check_int
 
 __all__ = [
     "urn_space",
@@ -48,6 +47,11 @@ __all__ = [
 
 Space = dict[tuple, Fraction]
 Event = Callable[[tuple], bool]
+
+MAX_OUTCOMES = 200_000
+"""Most outcomes :func:`urn_space` lists (exact fractions, one dict entry each)."""
+MAX_SIMULATED = 50_000_000
+"""Most random keys :func:`simulate_urn` draws (n_trials times the number of balls)."""
 
 
 # --- checks -----------------------------------------------------------------
@@ -80,6 +84,53 @@ def _check_counts(counts: Any) -> dict[str, int]:
     return clean
 
 
+def _holds(event: Callable[[Any], Any], outcome: Any, name: str) -> bool:
+    """``event(outcome)``, which must be True or False."""
+    answer = event(outcome)
+    if isinstance(answer, (bool, np.bool_)):
+        return bool(answer)
+    if answer is None:
+        raise TypeError(
+            f"{name} returned None for the outcome {outcome!r}; it must return "
+            f"True or False (is a `return` missing?)"
+        )
+    raise TypeError(
+        f"{name} must return True or False, got {type(answer).__name__} "
+        f"{answer!r} for the outcome {outcome!r}; return a comparison such as "
+        f"o[0] == 'r'"
+    )
+
+
+def _fractions(values: Any, name: str) -> list[Fraction]:
+    if isinstance(values, (str, bytes, Mapping)) or not isinstance(values, Iterable):
+        raise TypeError(
+            f"{name} must be a list of Fractions (one per case), got "
+            f"{type(values).__name__} {values!r}; wrap a single value in a list"
+        )
+    return [_exact(p, f"{name}[{i}]") for i, p in enumerate(values)]
+
+
+def _count_outcomes(counts: dict[str, int], draws: int, ordered: bool) -> int:
+    """How many outcomes urn_space would list, counted without listing them.
+
+    Ordered: sequences using colour c at most n_c times, the coefficient of
+    t**draws in draws! * prod_c sum_{k <= n_c} t**k / k!; unordered: the
+    coefficient in prod_c sum_{k <= n_c} t**k (multisets).
+    """
+    poly = [Fraction(1)] + [Fraction(0)] * draws
+    for n in counts.values():
+        top = min(n, draws)
+        factor = [Fraction(1, math.factorial(k)) if ordered else Fraction(1) for k in range(top + 1)]
+        new = [Fraction(0)] * (draws + 1)
+        for i, a in enumerate(poly):
+            if a:
+                for k, b in enumerate(factor[: draws - i + 1]):
+                    new[i + k] += a * b
+        poly = new
+    total = poly[draws] * (math.factorial(draws) if ordered else 1)
+    return int(total)
+
+
 def _check_space(space: Any) -> Space:
     if not isinstance(space, Mapping) or not space:
         raise TypeError(
@@ -99,12 +150,21 @@ def _check_space(space: Any) -> Space:
 # --- exact probabilities ------------------------------------------------------
 
 
-def urn_space(counts: Mapping[str, int], draws: int = 2) -> Space:
-    r"""Return the sample space of `draws` ordered draws without replacement.
+def urn_space(counts: Mapping[str, int], draws: int = 2, ordered: bool = True) -> Space:
+    r"""Return the sample space of `draws` draws without replacement.
 
     Each outcome is the tuple of colours in the order drawn; its probability
     is the product rule, one factor per draw:
     :math:`P(c_1, c_2) = \frac{n_{c_1}}{N}\cdot\frac{n_{c_2} - [c_2 = c_1]}{N - 1}`.
+    With ``ordered=False`` an outcome is how many balls of each colour were
+    drawn, written as a tuple of colours in the order of `counts` (so
+    ``("r", "b")`` also stands for ``("b", "r")``), with the hypergeometric
+    probability :math:`\prod_c \binom{n_c}{k_c} / \binom{N}{d}`: far fewer
+    outcomes.
+
+    The outcomes are counted before they are listed; more than 200,000
+    raise ValueError (9 colours of 9 balls, 9 ordered draws, would be
+    387,420,489 of them).
 
     Parameters
     ----------
@@ -112,6 +172,8 @@ def urn_space(counts: Mapping[str, int], draws: int = 2) -> Space:
         Number of balls of each colour, e.g. ``{"r": 2, "b": 3}``.
     draws : int, default 2
         How many balls are drawn (at most the number of balls).
+    ordered : bool, default True
+        Whether the order of the draws is part of the outcome.
 
     Returns
     -------
@@ -122,25 +184,56 @@ def urn_space(counts: Mapping[str, int], draws: int = 2) -> Space:
     --------
     >>> urn_space({"r": 1, "b": 1}, draws=2)
     {('r', 'b'): Fraction(1, 2), ('b', 'r'): Fraction(1, 2)}
+    >>> urn_space({"r": 2, "b": 3}, draws=2, ordered=False)
+    {('r', 'r'): Fraction(1, 10), ('r', 'b'): Fraction(3, 5), ('b', 'b'): Fraction(3, 10)}
     """
     counts = _check_counts(counts)
     n_balls = sum(counts.values())
     draws = check_int(draws, "draws", minimum=1)
+    ordered = check_bool(ordered, "ordered")
     if draws > n_balls:
         raise ValueError(
             f"cannot draw {draws} balls without replacement from an urn of "
             f"{n_balls}; use draws <= {n_balls}"
         )
+    n_outcomes = _count_outcomes(counts, draws, ordered)
+    if n_outcomes > MAX_OUTCOMES:
+        fix = ("pass ordered=False to list how many of each colour were drawn"
+               if ordered else "use fewer draws or colours")
+        raise ValueError(
+            f"urn_space would list {n_outcomes:,} outcomes (more than "
+            f"{MAX_OUTCOMES:,}); {fix}, or estimate probabilities with "
+            f"simulate_urn"
+        )
+    colours = list(counts)
     space: Space = {}
-    for outcome in product(counts, repeat=draws):
-        left, p = dict(counts), Fraction(1)
-        for i, colour in enumerate(outcome):
-            p *= Fraction(left[colour], n_balls - i)  # product rule
-            left[colour] -= 1
-            if p == 0:
-                break
-        if p:
-            space[outcome] = p
+    if not ordered:
+        total = math.comb(n_balls, draws)
+
+        def multisets(i: int, left: int, taken: tuple) -> None:
+            if i == len(colours):
+                if left == 0:
+                    ways = math.prod(math.comb(counts[c], taken.count(c)) for c in colours)
+                    space[taken] = Fraction(ways, total)
+                return
+            for k in range(min(counts[colours[i]], left), -1, -1):
+                multisets(i + 1, left - k, taken + (colours[i],) * k)
+
+        multisets(0, draws, ())
+        return space
+
+    def sequences(left: dict[str, int], taken: tuple, p: Fraction) -> None:
+        if len(taken) == draws:
+            space[taken] = p
+            return
+        remaining = n_balls - len(taken)
+        for colour in colours:  # only colours with balls left: no dead branches
+            if left[colour]:
+                left[colour] -= 1
+                sequences(left, taken + (colour,), p * Fraction(left[colour] + 1, remaining))
+                left[colour] += 1
+
+    sequences(dict(counts), (), Fraction(1))
     return space
 
 
@@ -166,7 +259,7 @@ def probability(space: Mapping[tuple, Any], event: Event) -> Fraction:
     """
     space = _check_space(space)
     event = check_callable(event, "event")
-    return sum((p for o, p in space.items() if event(o)), Fraction(0))
+    return sum((p for o, p in space.items() if _holds(event, o, "event")), Fraction(0))
 
 
 def conditional(space: Mapping[tuple, Any], event: Event, given: Event) -> Fraction:
@@ -193,14 +286,17 @@ def conditional(space: Mapping[tuple, Any], event: Event, given: Event) -> Fract
     >>> conditional(space, lambda o: o[1] == "b", given=lambda o: o[0] == "r")
     Fraction(3, 4)
     """
+    space = _check_space(space)
     event, given = check_callable(event, "event"), check_callable(given, "given")
-    p_given = probability(space, given)
+    inside = [(o, p) for o, p in space.items() if _holds(given, o, "given")]
+    p_given = sum((p for _, p in inside), Fraction(0))
     if p_given == 0:
         raise ValueError(
             "P(given) = 0: the condition is impossible, so P(event | given) "
             "is undefined; condition on an event that can happen"
         )
-    return probability(space, lambda o: event(o) and given(o)) / p_given
+    joint = sum((p for o, p in inside if _holds(event, o, "event")), Fraction(0))
+    return joint / p_given
 
 
 def total_probability(likelihoods: Any, priors: Any) -> Fraction:
@@ -222,8 +318,8 @@ def total_probability(likelihoods: Any, priors: Any) -> Fraction:
     >>> total_probability([Fraction(3, 4), Fraction(2, 4)], [Fraction(2, 5), Fraction(3, 5)])
     Fraction(3, 5)
     """
-    likelihoods = [_exact(p, f"likelihoods[{i}]") for i, p in enumerate(likelihoods)]
-    priors = [_exact(p, f"priors[{i}]") for i, p in enumerate(priors)]
+    likelihoods = _fractions(likelihoods, "likelihoods")
+    priors = _fractions(priors, "priors")
     if len(likelihoods) != len(priors) or not priors:
         raise ValueError(
             f"need one likelihood per prior, got {len(likelihoods)} likelihoods "
@@ -295,6 +391,8 @@ def simulate_urn(
         Number of balls of each colour.
     draws : int, default 2
     n_trials : int, default 100000
+        At most 5e7 / (number of balls), so that the random keys fit in
+        memory.
     seed : int, default 0
         Seed of :func:`numpy.random.default_rng`; the same seed gives the
         same draws.
@@ -310,15 +408,23 @@ def simulate_urn(
     (4, 2)
     """
     counts = _check_counts(counts)
-    balls = np.array([c for c, k in counts.items() for _ in range(k)])
+    n_balls = sum(counts.values())
+    if n_balls > MAX_SIMULATED // 5:
+        raise ValueError(
+            f"the urn holds {n_balls:,} balls; simulate_urn shuffles every "
+            f"ball, so it needs balls <= {MAX_SIMULATED // 5:,}: scale the "
+            f"counts down in proportion (the draw probabilities depend on "
+            f"the proportions)"
+        )
     draws = check_int(draws, "draws", minimum=1)
-    if draws > balls.size:
+    if draws > n_balls:
         raise ValueError(
             f"cannot draw {draws} balls without replacement from an urn of "
-            f"{balls.size}; use draws <= {balls.size}"
+            f"{n_balls}; use draws <= {n_balls}"
         )
-    n_trials = check_int(n_trials, "n_trials", minimum=1)
+    n_trials = check_int(n_trials, "n_trials", minimum=1, maximum=MAX_SIMULATED // n_balls)
     seed = check_int(seed, "seed", minimum=0)
+    balls = np.array([c for c, k in counts.items() for _ in range(k)])
     keys = np.random.default_rng(seed).random((n_trials, balls.size))
     return balls[np.argsort(keys, axis=1)[:, :draws]]
 
