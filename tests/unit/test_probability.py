@@ -130,3 +130,33 @@ def test_standard_error():
     # sqrt(0.25 * 0.75 / 300) = sqrt(1/1600) = 1/40, by hand.
     assert standard_error(Fraction(1, 4), 300) == pytest.approx(1 / 40, rel=1e-15)
     assert standard_error(0.0, 10) == 0.0
+
+
+def test_unordered_space_is_the_ordered_one_grouped():
+    # computed two ways: hypergeometric counts vs summing the ordered outcomes
+    from collections import Counter
+
+    counts = {"r": 3, "b": 2, "g": 4}
+    ordered = urn_space(counts, draws=3)
+    grouped: Counter = Counter()
+    for outcome, p in ordered.items():
+        grouped[tuple(c for c in counts for _ in range(outcome.count(c)))] += p
+    assert urn_space(counts, draws=3, ordered=False) == dict(grouped)
+
+
+def test_too_many_outcomes_are_refused_before_listing():
+    import time
+
+    start = time.perf_counter()
+    with pytest.raises(ValueError, match=r"387,420,489 outcomes.*ordered=False"):
+        urn_space({c: 9 for c in "abcdefghi"}, draws=9)
+    assert time.perf_counter() - start < 1.0
+
+
+def test_events_must_answer_true_or_false():
+    space = urn_space({"r": 2, "b": 3})
+    with pytest.raises(TypeError, match=r"event must return True or False, got str 'yes'"):
+        probability(space, lambda o: "yes")
+    with pytest.raises(TypeError, match=r"given returned None.*return"):
+        conditional(space, lambda o: True, given=lambda o: None)
+    assert probability(space, lambda o: np.bool_(o[0] == "r")) == Fraction(2, 5)
