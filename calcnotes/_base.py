@@ -1,38 +1,98 @@
-"""What every model class shares: sklearn's contract in a few lines.
+"""What every model class shares: scikit-learn's estimator contract, without scikit-learn.
 
 ``__init__`` stores keyword settings and nothing else; ``fit(X, y)``
 validates, learns, sets attributes ending in ``_`` and returns ``self``.
-This mixin adds the ``__repr__`` (settings that differ from the defaults)
-and the checks run at the start of ``predict``.
+This module adds the rest of the contract, so that the models work in
+scikit-learn's ``Pipeline``, ``cross_val_score`` and ``GridSearchCV``
+although scikit-learn is not a dependency of the package:
+
+* ``get_params`` / ``set_params`` read and write the ``__init__`` settings
+  (what ``sklearn.base.clone`` and grid search use);
+* ``fit`` starts with :meth:`Model._reset`, so a refit never keeps an
+  attribute learned by an earlier fit (and a failed fit leaves none);
+* classifiers map any discrete labels through ``classes_``
+  (:func:`calcnotes._validation.encode_labels`) and predict those labels;
+* ``score`` is accuracy for classifiers and :math:`R^2` for regressors;
+* ``__sklearn_tags__`` describes each model to scikit-learn's checks (it
+  imports scikit-learn only when scikit-learn itself asks).
 """
 
 from __future__ import annotations
 
 import inspect
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
-from calcnotes._validation import as_float_array, check_n_features
+from calcnotes._validation import as_float_array, check_finite_output, encode_labels
+
+__all__ = ["ConvergenceWarning", "NotFittedError"]
 
 
 class NotFittedError(ValueError, AttributeError):
     """Raised when ``predict`` is called before ``fit`` (as in sklearn)."""
 
 
+class ConvergenceWarning(UserWarning):
+    """An iterative fit stopped at ``max_iter`` before reaching ``tol``."""
+
+
 class Model:
-    """Mixin: ``__repr__`` from the ``__init__`` settings, fitted checks."""
+    """Mixin: parameters, ``__repr__``, resets and input checks of every model."""
+
+    _estimator_type: ClassVar[str] = "regressor"
+
+    @classmethod
+    def _param_names(cls) -> list[str]:
+        """The keyword settings of ``__init__``, in signature order."""
+        params = inspect.signature(cls.__init__).parameters.values()
+        return [p.name for p in params if p.name != "self" and p.kind != p.VAR_KEYWORD]
+
+    def get_params(self, deep: bool = True) -> dict[str, Any]:
+        """Return the settings passed to ``__init__`` as a dict (sklearn API)."""
+        return {name: getattr(self, name) for name in self._param_names()}
+
+    def set_params(self, **params: Any) -> Model:
+        """Set settings by name and return ``self`` (sklearn API).
+
+        Unknown names raise ValueError listing the valid ones; values are
+        validated when ``fit`` runs, as in scikit-learn.
+        """
+        valid = self._param_names()
+        for name, value in params.items():
+            if name not in valid:
+                raise ValueError(
+                    f"invalid parameter {name!r} for {type(self).__name__}; "
+                    f"valid parameters are {valid}"
+                )
+            setattr(self, name, value)
+        return self
 
     def __repr__(self) -> str:
         params = inspect.signature(type(self).__init__).parameters.values()
-        changed = [
-            f"{p.name}={getattr(self, p.name)!r}"
-            for p in params
-            if p.name != "self" and getattr(self, p.name) != p.default
-        ]
+        changed = []
+        for p in params:
+            if p.name == "self":
+                continue
+            value = getattr(self, p.name, p.default)
+            try:
+                same = bool(value == p.default)
+            except (TypeError, ValueError):  # e.g. an array compared elementwise
+                same = False
+            if not same or type(value) is not type(p.default):
+                changed.append(f"{p.name}={value!r}")
         return f"{type(self).__name__}({', '.join(changed)})"
 
-    def _check_X(self, X: Any) -> np.ndarray:
+    def _reset(self) -> None:
+        """Forget everything a previous fit learned (attributes ending in ``_``)."""
+        for name in list(vars(self)):
+            if name.endswith("_") and not name.startswith("__"):
+                delattr(self, name)
+            elif name.startswith("_") and not name.startswith("__"):
+                delattr(self, name)  # private fitted state, e.g. _y_ndim
+
+    def _check_X(self, X: ArrayLike) -> NDArray[np.float64]:
         """Validate X at predict time against what fit saw."""
         if not hasattr(self, "n_features_in_"):
             raise NotFittedError(
@@ -40,19 +100,93 @@ class Model:
                 f"fit(X, y) before using it to predict"
             )
         X = as_float_array(X, "X", ndim=2)
-        check_n_features(X, self.n_features_in_)
+        if X.shape[1] != self.n_features_in_:
+            raise ValueError(
+                f"X has {X.shape[1]} features, but {type(self).__name__} is "
+                f"expecting {self.n_features_in_} features as input; pass "
+                f"data with the same columns as at fit time"
+            )
         return X
 
+    def _finite(self, out: NDArray[np.float64]) -> NDArray[np.float64]:
+        """`out` (predictions from X) after checking it did not overflow."""
+        check_finite_output(
+            out, f"{type(self).__name__}'s prediction",
+            fix="rescale X as at fit time (the same units and scale)")
+        return out
 
-class ConvergenceWarning(UserWarning):
-    """An iterative fit stopped at ``max_iter`` before reaching ``tol``."""
+    def __sklearn_tags__(self) -> Any:
+        """Describe the model to scikit-learn (only called by scikit-learn)."""
+        from sklearn.utils import ClassifierTags, RegressorTags, Tags, TargetTags
+
+        classifier = self._estimator_type == "classifier"
+        return Tags(
+            estimator_type=self._estimator_type,
+            target_tags=TargetTags(required=True),
+            classifier_tags=ClassifierTags(multi_class=self._multi_class) if classifier else None,
+            regressor_tags=None if classifier else RegressorTags(),
+        )
+
+    _multi_class: ClassVar[bool] = True
+
+
+class Regressor(Model):
+    """A model predicting real numbers; ``score`` is :math:`R^2`."""
+
+    _estimator_type = "regressor"
+
+    def score(self, X: ArrayLike, y: ArrayLike) -> float:
+        r"""Return :math:`R^2 = 1 - \sum_i (y_i - \hat y_i)^2 / \sum_i (y_i - \bar y)^2`.
+
+        1 for a perfect fit, 0 for predicting the mean (sklearn's default
+        score for regressors, used by ``cross_val_score`` and grid search).
+        """
+        y_true = as_float_array(y, "y", ndim=(1, 2))
+        residual = y_true - self.predict(X).reshape(y_true.shape)  # type: ignore[attr-defined]
+        spread = y_true - y_true.mean(axis=0)
+        total = float(np.sum(spread * spread))
+        return 1.0 - float(np.sum(residual * residual)) / total if total > 0 else 0.0
+
+
+class Classifier(Model):
+    """A model predicting class labels; ``score`` is accuracy."""
+
+    _estimator_type = "classifier"
+
+    def score(self, X: ArrayLike, y: ArrayLike) -> float:
+        """Return the fraction of rows of X whose predicted label equals y."""
+        return float(np.mean(self.predict(X) == np.asarray(y)))  # type: ignore[attr-defined]
+
+    def _encode(self, y: Any, *, binary: bool, multiclass: str = "") -> NDArray[np.int64]:
+        """Set ``classes_`` from the labels y and return their codes 0..k-1."""
+        classes, codes = encode_labels(y, "y")
+        name = type(self).__name__
+        if classes.size < 2:
+            raise ValueError(
+                f"y has only one class ({classes[0].tolist()!r}); {name} needs at least "
+                f"two classes to learn a boundary between them (1 class "
+                f"present): pass labels of two or more classes"
+            )
+        if binary and classes.size > 2:
+            raise ValueError(
+                f"{name} is a binary classifier but y has {classes.size} "
+                f"classes {classes.tolist()[:6]}; use {multiclass} for more "
+                f"than two classes, or pass two classes"
+            )
+        self.classes_ = classes
+        return codes
 
 
 def check_X_y(X: Any, y: Any, *, y_ndim: int = 1) -> tuple[np.ndarray, np.ndarray]:
     """Return X as a (n, d) and y as an (n,) float array with the same n."""
     X = as_float_array(X, "X", ndim=2)
-    y_arr = np.asarray(y)
-    if y_ndim == 1 and y_arr.ndim == 2 and y_arr.shape[1] == 1:
+    if y is None:
+        raise ValueError(
+            "this model requires y to be passed, but the target y is None; "
+            "pass one target per row of X"
+        )
+    y_arr = np.asarray(y) if not hasattr(y, "toarray") else y
+    if y_ndim == 1 and getattr(y_arr, "ndim", 0) == 2 and y_arr.shape[1] == 1:
         raise ValueError(
             f"y must be 1-D of shape (n_samples,), got shape {y_arr.shape}; "
             f"pass y.ravel()"

@@ -15,18 +15,20 @@ with residuals :math:`r = Xw + b - y`. (The notes also use
 from __future__ import annotations
 
 import warnings
-from typing import Any
-
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
-from calcnotes._base import ConvergenceWarning, Model, check_w_b, check_X_y
+from calcnotes._base import ConvergenceWarning, Regressor, check_w_b, check_X_y
 from calcnotes._validation import (
+    MAX_ITER,
     as_float_array,
     check_choice,
+    check_finite_output,
     check_int,
     check_positive,
     check_same_length,
 )
+from calcnotes.result import DivergenceError
 
 __all__ = [
     "mse_loss",
@@ -37,7 +39,7 @@ __all__ = [
 ]
 
 
-def mse_loss(X: Any, y: Any, w: Any, b: float) -> float:
+def mse_loss(X: ArrayLike, y: ArrayLike, w: ArrayLike, b: float) -> float:
     r"""Return the mean squared error :math:`\frac1n\lVert Xw + b - y\rVert^2`.
 
     Parameters
@@ -58,11 +60,16 @@ def mse_loss(X: Any, y: Any, w: Any, b: float) -> float:
     """
     X, y = check_X_y(X, y)
     w, b = check_w_b(w, b, X.shape[1])
-    r = X @ w + b - y
-    return float(r @ r / y.size)
+    with np.errstate(over="ignore", invalid="ignore"):
+        r = X @ w + b - y
+        loss = float(r @ r / y.size)
+    check_finite_output(loss, "mse_loss", fix="rescale X, y or w")
+    return loss
 
 
-def mse_loss_gradient(X: Any, y: Any, w: Any, b: float) -> tuple[np.ndarray, float]:
+def mse_loss_gradient(
+    X: ArrayLike, y: ArrayLike, w: ArrayLike, b: float
+) -> tuple[NDArray[np.float64], float]:
     r"""Return the gradient ``(dw, db)`` of :func:`mse_loss`.
 
     .. math:: dw = \frac2n X^T (Xw + b - y), \qquad
@@ -80,22 +87,35 @@ def mse_loss_gradient(X: Any, y: Any, w: Any, b: float) -> tuple[np.ndarray, flo
     """
     X, y = check_X_y(X, y)
     w, b = check_w_b(w, b, X.shape[1])
-    r = X @ w + b - y
-    return 2.0 * (X.T @ r) / y.size, float(2.0 * r.mean())
+    with np.errstate(over="ignore", invalid="ignore"):
+        r = X @ w + b - y
+        dw, db = 2.0 * (X.T @ r) / y.size, float(2.0 * r.mean())
+    check_finite_output(np.append(dw, db), "mse_loss_gradient", fix="rescale X, y or w")
+    return dw, db
 
 
-def closed_form_simple(x: Any, y: Any) -> tuple[float, float]:
-    r"""Return ``(theta0, theta1)`` minimising :math:`\sum_i(\theta_0+\theta_1x_i-y_i)^2`.
+def _power_of_two(a: NDArray[np.float64]) -> float:
+    """A power of two near max |a| (1 if a is all zero): dividing by it is exact."""
+    largest = float(np.max(np.abs(a)))
+    return float(np.ldexp(0.5, np.frexp(largest)[1])) if largest > 0 else 1.0
 
-    Setting both partial derivatives to zero gives
 
-    .. math:: \theta_1 = \frac{\sum_i (x_i - \bar x)(y_i - \bar y)}
-                              {\sum_i (x_i - \bar x)^2}, \qquad
-              \theta_0 = \bar y - \theta_1 \bar x.
+def closed_form_simple(x: ArrayLike, y: ArrayLike) -> tuple[float, float]:
+    r"""Return ``(w, b)``, slope and intercept minimising :math:`\sum_i(b + w x_i - y_i)^2`.
+
+    The notes write the intercept :math:`\theta_0 = b` and the slope
+    :math:`\theta_1 = w`. Setting both partial derivatives to zero gives
+
+    .. math:: w = \frac{\sum_i (x_i - \bar x)(y_i - \bar y)}
+                       {\sum_i (x_i - \bar x)^2}, \qquad
+              b = \bar y - w \bar x.
 
     This equals the notes' :math:`(\mu_y\sum x_i - \sum x_iy_i) /
     (\mu_x\sum x_i - \sum x_i^2)`, but centring first avoids the
-    cancellation of that form when :math:`|\bar x|` is large.
+    cancellation of that form when :math:`|\bar x|` is large. x and y are
+    divided by powers of two near their largest entries first (exact), so
+    values near 1e300 or 1e-300 neither overflow nor underflow on the way.
+    The order ``(w, b)`` is the one of :func:`normal_equations`.
 
     Parameters
     ----------
@@ -103,29 +123,41 @@ def closed_form_simple(x: Any, y: Any) -> tuple[float, float]:
 
     Returns
     -------
-    theta0, theta1 : float
-        Intercept and slope.
+    w, b : float
+        Slope and intercept.
+
+    Raises
+    ------
+    ValueError
+        If x is constant (no slope), or the slope or intercept is beyond
+        float64 (about 1.8e308).
 
     Examples
     --------
     >>> closed_form_simple([0.0, 1.0, 2.0], [1.0, 3.0, 5.0])
-    (1.0, 2.0)
+    (2.0, 1.0)
     """
     x = as_float_array(x, "x", ndim=1)
     y = as_float_array(y, "y", ndim=1)
     check_same_length(x, y, ("x", "y"))
-    dx, dy = x - x.mean(), y - y.mean()
+    sx, sy = _power_of_two(x), _power_of_two(y)
+    xs, ys = x / sx, y / sy
+    dx, dy = xs - xs.mean(), ys - ys.mean()
     sxx = float(dx @ dx)
-    if sxx <= 1e-28 * max(1.0, float(x @ x)):
+    if sxx <= 1e-28 * float(xs @ xs):
         raise ValueError(
             "x is constant, so the slope is undefined (the denominator "
             "sum (x_i - mean x)^2 is 0); pass at least two different x values"
         )
-    theta1 = float(dx @ dy) / sxx
-    return float(y.mean() - theta1 * x.mean()), theta1
+    slope = float(dx @ dy) / sxx  # in units of sy / sx
+    with np.errstate(over="ignore", invalid="ignore"):
+        w = slope * sy / sx
+        b = sy * (float(ys.mean()) - slope * float(xs.mean()))
+    check_finite_output([w, b], "closed_form_simple", fix="rescale x or y")
+    return float(w), float(b)
 
 
-def normal_equations(X: Any, y: Any) -> tuple[np.ndarray, float]:
+def normal_equations(X: ArrayLike, y: ArrayLike) -> tuple[NDArray[np.float64], float]:
     r"""Return ``(w, b)`` solving the normal equations of least squares.
 
     The minimiser of :func:`mse_loss` solves :math:`X_c^T X_c w = X_c^T y_c`
@@ -133,7 +165,10 @@ def normal_equations(X: Any, y: Any) -> tuple[np.ndarray, float]:
     :math:`b = \bar y - \bar x^T w`. It is computed with
     ``np.linalg.lstsq`` (SVD), never by inverting :math:`X^TX`, which would
     square the condition number. If the columns are linearly dependent the
-    minimum-norm ``w`` is returned.
+    minimum-norm ``w`` is returned. X and y are divided by powers of two
+    near their largest entries first (exact, and the same for every
+    column, so the minimum-norm solution is unchanged): entries near 1e308
+    do not overflow in the means.
 
     Parameters
     ----------
@@ -145,6 +180,11 @@ def normal_equations(X: Any, y: Any) -> tuple[np.ndarray, float]:
     w : ndarray of shape (n_features,)
     b : float
 
+    Raises
+    ------
+    ValueError
+        If the solution is beyond float64 (rescale X or y).
+
     Examples
     --------
     >>> w, b = normal_equations([[0.0], [1.0], [2.0]], [1.0, 3.0, 5.0])
@@ -152,12 +192,18 @@ def normal_equations(X: Any, y: Any) -> tuple[np.ndarray, float]:
     (array([2.]), 1.0)
     """
     X, y = check_X_y(X, y)
-    x_mean, y_mean = X.mean(axis=0), y.mean()
-    w = np.linalg.lstsq(X - x_mean, y - y_mean, rcond=None)[0]
-    return w, float(y_mean - x_mean @ w)
+    sX, sy = _power_of_two(X), _power_of_two(y)
+    Xs, ys = X / sX, y / sy
+    x_mean, y_mean = Xs.mean(axis=0), ys.mean()
+    w = np.linalg.lstsq(Xs - x_mean, ys - y_mean, rcond=None)[0]
+    with np.errstate(over="ignore", invalid="ignore"):
+        b = sy * float(y_mean - x_mean @ w)
+        w = w * (sy / sX) if sy / sX < np.inf else (w * sy) / sX
+    check_finite_output(np.append(w, b), "normal_equations", fix="rescale X or y")
+    return w, float(b)
 
 
-class LinearRegression(Model):
+class LinearRegression(Regressor):
     r"""Least-squares linear regression :math:`\hat y = Xw + b`.
 
     Parameters
@@ -185,8 +231,15 @@ class LinearRegression(Model):
     n_iter_ : int
         Gradient steps taken (0 for ``"normal"``).
     loss_history_ : ndarray of shape (n_iter_ + 1,)
-        :func:`mse_loss` before every step and at the end (``"gd"`` only).
+        :func:`mse_loss` before every step and at the end (``"gd"`` only;
+        a refit with ``"normal"`` removes it).
     n_features_in_ : int
+
+    Raises
+    ------
+    DivergenceError
+        From ``fit``, if gradient descent diverges or the weights end
+        non-finite (rescale X and y, or lower ``learning_rate``).
 
     Examples
     --------
@@ -211,19 +264,24 @@ class LinearRegression(Model):
         self.max_iter = max_iter
         self.tol = tol
 
-    def fit(self, X: Any, y: Any) -> LinearRegression:
+    def fit(self, X: ArrayLike, y: ArrayLike) -> LinearRegression:
         """Learn ``coef_`` and ``intercept_`` from X of shape (n_samples,
         n_features) and y of shape (n_samples,); return ``self``."""
+        self._reset()
         solver = check_choice(self.solver, "solver", ("normal", "gd"))
+        if solver == "gd":
+            learning_rate = check_positive(self.learning_rate, "learning_rate")
+            max_iter = check_int(self.max_iter, "max_iter", minimum=1, maximum=MAX_ITER)
+            tol = check_positive(self.tol, "tol", strict=False)
         X, y = check_X_y(X, y)
-        self.n_features_in_ = X.shape[1]
         if solver == "normal":
-            self.coef_, self.intercept_ = normal_equations(X, y)
-            self.n_iter_ = 0
+            try:
+                w, b = normal_equations(X, y)
+            except ValueError as err:
+                raise DivergenceError(f"the least-squares fit failed: {err}") from None
+            self.coef_, self.intercept_, self.n_iter_ = w, b, 0
+            self.n_features_in_ = X.shape[1]
             return self
-        learning_rate = check_positive(self.learning_rate, "learning_rate")
-        max_iter = check_int(self.max_iter, "max_iter", minimum=1)
-        tol = check_positive(self.tol, "tol", strict=False)
         n = y.size
         w, b = np.zeros(X.shape[1]), 0.0
         losses = []
@@ -233,7 +291,7 @@ class LinearRegression(Model):
                 losses.append(r @ r / n)
                 dw, db = 2.0 * (X.T @ r) / n, 2.0 * r.mean()
                 if not np.isfinite(losses[-1]) or not np.isfinite(dw).all():
-                    raise ValueError(_diverged(X, learning_rate, it))
+                    raise DivergenceError(_diverged(X, learning_rate, it))
                 if np.sqrt(dw @ dw + db * db) <= tol or it == max_iter:
                     break
                 w -= learning_rate * dw
@@ -248,17 +306,27 @@ class LinearRegression(Model):
         self.coef_, self.intercept_ = w, float(b)
         self.n_iter_ = it
         self.loss_history_ = np.array(losses)
+        self.n_features_in_ = X.shape[1]
         return self
 
-    def predict(self, X: Any) -> np.ndarray:
+    def predict(self, X: ArrayLike) -> NDArray[np.float64]:
         """Return :math:`Xw + b`, an ndarray of shape (n_samples,)."""
         X = self._check_X(X)
-        return X @ self.coef_ + self.intercept_
+        with np.errstate(over="ignore", invalid="ignore"):
+            return self._finite(X @ self.coef_ + self.intercept_)
 
 
-def _diverged(X: np.ndarray, learning_rate: float, it: int) -> str:
+def _diverged(X: NDArray[np.float64], learning_rate: float, it: int) -> str:
     X1 = np.column_stack([X, np.ones(X.shape[0])])
-    lam = float(np.linalg.eigvalsh(2.0 * X1.T @ X1 / X.shape[0])[-1])
+    with np.errstate(over="ignore", invalid="ignore"):
+        H = 2.0 * X1.T @ X1 / X.shape[0]
+    if not np.all(np.isfinite(H)):
+        return (
+            f"gradient descent diverged at iteration {it} (the loss "
+            f"overflowed): X is too large for float64 squares; standardise X "
+            f"(and rescale y), then choose learning_rate"
+        )
+    lam = float(np.linalg.eigvalsh(H)[-1])
     return (
         f"gradient descent diverged at iteration {it} (the loss overflowed); "
         f"learning_rate={learning_rate} is too large for this X: it must be "

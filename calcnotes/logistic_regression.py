@@ -25,18 +25,22 @@ To match scikit-learn's ``LogisticRegression(C=...)``, which minimises
 from __future__ import annotations
 
 import warnings
-from typing import Any
-
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
-from calcnotes._base import ConvergenceWarning, Model, check_w_b, check_X_y
+from calcnotes._base import Classifier, ConvergenceWarning, check_w_b, check_X_y
 from calcnotes._validation import (
+    MAX_ITER,
+    as_float_array,
     check_binary_labels,
     check_choice,
+    check_finite_output,
     check_int,
     check_positive,
 )
 from calcnotes.activations import _sigmoid
+from calcnotes.losses import _binary_cross_entropy_with_logits
+from calcnotes.result import DivergenceError
 
 __all__ = [
     "log_loss",
@@ -46,34 +50,52 @@ __all__ = [
 ]
 
 
-def _check(X: Any, y: Any, w: Any, b: Any, l2: Any):
+Floats = NDArray[np.float64]
+
+
+def _check(
+    X: ArrayLike, y: ArrayLike, w: ArrayLike, b: ArrayLike, l2: float
+) -> tuple[Floats, Floats, Floats, float, float]:
     X, y = check_X_y(X, y)
     y = check_binary_labels(y)
     w, b = check_w_b(w, b, X.shape[1])
     return X, y, w, b, check_positive(l2, "l2", strict=False)
 
 
-def _loss(X: np.ndarray, y: np.ndarray, w: np.ndarray, b: float, l2: float) -> float:
-    z = X @ w + b
-    # -y log sigma(z) - (1-y) log(1-sigma(z)), stably (see losses.py)
-    nll = np.maximum(z, 0.0) - y * z + np.log1p(np.exp(-np.abs(z)))
-    return float(nll.mean() + 0.5 * l2 * (w @ w))
+def _logits(X: Floats, w: Floats, b: float) -> Floats:
+    with np.errstate(over="ignore", invalid="ignore"):
+        z = X @ w + b
+    check_finite_output(z, "the logits X @ w + b", fix="rescale X or w")
+    return z
 
 
-def _gradient(X, y, w, b, l2) -> tuple[np.ndarray, float]:
-    r = _sigmoid(X @ w + b) - y  # p - y
-    return X.T @ r / y.size + l2 * w, float(r.mean())
+def _loss(X: Floats, y: Floats, w: Floats, b: float, l2: float) -> float:
+    # -y log sigma(z) - (1-y) log(1-sigma(z)), stably (the kernel of losses.py)
+    with np.errstate(over="ignore", invalid="ignore"):
+        loss = _binary_cross_entropy_with_logits(y, _logits(X, w, b)) + 0.5 * l2 * float(w @ w)
+    check_finite_output(loss, "log_loss", fix="rescale X or w")
+    return loss
 
 
-def _hessian(X, w, b, l2) -> np.ndarray:
-    p = _sigmoid(X @ w + b)
+def _gradient(X: Floats, y: Floats, w: Floats, b: float, l2: float) -> tuple[Floats, float]:
+    r = _sigmoid(_logits(X, w, b)) - y  # p - y
+    with np.errstate(over="ignore", invalid="ignore"):
+        dw, db = X.T @ r / y.size + l2 * w, float(r.mean())
+    check_finite_output(dw, "log_loss_gradient", fix="rescale X or w")
+    return dw, db
+
+
+def _hessian(X: Floats, w: Floats, b: float, l2: float) -> Floats:
+    p = _sigmoid(_logits(X, w, b))
     X1 = np.column_stack([X, np.ones(X.shape[0])])
-    H = (X1.T * (p * (1.0 - p))) @ X1 / X.shape[0]  # X1^T S X1 / n
+    with np.errstate(over="ignore", invalid="ignore"):
+        H = (X1.T * (p * (1.0 - p))) @ X1 / X.shape[0]  # X1^T S X1 / n
+    check_finite_output(H, "log_loss_hessian", fix="rescale X")
     H[np.arange(X.shape[1]), np.arange(X.shape[1])] += l2  # not on b
     return H
 
 
-def log_loss(X: Any, y: Any, w: Any, b: float, l2: float = 0.0) -> float:
+def log_loss(X: ArrayLike, y: ArrayLike, w: ArrayLike, b: float, l2: float = 0.0) -> float:
     r"""Return the mean log loss plus :math:`\frac{\lambda}{2}\lVert w\rVert^2`.
 
     Computed from the logits :math:`z = Xw + b` as
@@ -102,8 +124,8 @@ def log_loss(X: Any, y: Any, w: Any, b: float, l2: float = 0.0) -> float:
 
 
 def log_loss_gradient(
-    X: Any, y: Any, w: Any, b: float, l2: float = 0.0
-) -> tuple[np.ndarray, float]:
+    X: ArrayLike, y: ArrayLike, w: ArrayLike, b: float, l2: float = 0.0
+) -> tuple[Floats, float]:
     r"""Return the gradient ``(dw, db)`` of :func:`log_loss`.
 
     .. math:: dw = \frac1n X^T(\sigma(Xw+b) - y) + \lambda w, \qquad
@@ -122,7 +144,9 @@ def log_loss_gradient(
     return _gradient(*_check(X, y, w, b, l2))
 
 
-def log_loss_hessian(X: Any, y: Any, w: Any, b: float, l2: float = 0.0) -> np.ndarray:
+def log_loss_hessian(
+    X: ArrayLike, y: ArrayLike, w: ArrayLike, b: float, l2: float = 0.0
+) -> Floats:
     r"""Return the Hessian of :func:`log_loss` in the parameters ``(w, b)``.
 
     .. math:: H = \frac1n [X\;\mathbf 1]^T \mathrm{diag}(p(1-p))\,[X\;\mathbf 1]
@@ -146,10 +170,14 @@ def log_loss_hessian(X: Any, y: Any, w: Any, b: float, l2: float = 0.0) -> np.nd
     return _hessian(X, w, b, l2)
 
 
-class LogisticRegression(Model):
+class LogisticRegression(Classifier):
     r"""Binary logistic regression :math:`P(y=1 \mid x) = \sigma(x^Tw + b)`.
 
     Minimises :func:`log_loss` (mean log loss + ``l2/2 * ||w||^2``).
+
+    Labels: any two classes (ints, strings, bools), mapped through
+    ``classes_``: ``classes_[1]`` plays the part of label 1 in the
+    formulas (the larger label, as in scikit-learn).
 
     Parameters
     ----------
@@ -171,6 +199,8 @@ class LogisticRegression(Model):
 
     Attributes
     ----------
+    classes_ : ndarray of shape (2,)
+        The two labels, sorted.
     coef_ : ndarray of shape (n_features,)
     intercept_ : float
     n_iter_ : int
@@ -205,59 +235,34 @@ class LogisticRegression(Model):
         self.max_iter = max_iter
         self.tol = tol
 
-    def fit(self, X: Any, y: Any) -> LogisticRegression:
+    _multi_class = False
+
+    def fit(self, X: ArrayLike, y: ArrayLike) -> LogisticRegression:
         """Learn ``coef_`` and ``intercept_`` from X of shape (n_samples,
-        n_features) and 0/1 labels y of shape (n_samples,); return ``self``."""
+        n_features) and labels y of shape (n_samples,) from two classes;
+        return ``self``."""
+        self._reset()
         solver = check_choice(self.solver, "solver", ("newton", "gd"))
         l2 = check_positive(self.l2, "l2", strict=False)
         learning_rate = check_positive(self.learning_rate, "learning_rate")
-        max_iter = check_int(self.max_iter, "max_iter", minimum=1)
+        max_iter = check_int(self.max_iter, "max_iter", minimum=1, maximum=MAX_ITER)
         tol = check_positive(self.tol, "tol", strict=False)
-        X, y = check_X_y(X, y)
-        y = check_binary_labels(y)
+        X = as_float_array(X, "X", ndim=2)
+        codes = self._encode(y, binary=True, multiclass="SoftmaxRegression")
+        y = codes.astype(np.float64)
+        if X.shape[0] != y.shape[0]:
+            del self.classes_
+            raise ValueError(
+                f"X and y must have the same number of samples, got "
+                f"{X.shape[0]} rows in X and {y.shape[0]} in y; pair every row "
+                f"of X with one label"
+            )
+        try:
+            theta, it, losses, g = _fit(X, y, solver, l2, learning_rate, max_iter, tol)
+        except ValueError:
+            del self.classes_  # a failed fit leaves no learned attribute
+            raise
         n, d = X.shape
-        # work with theta = (w, b) and X1 = [X 1], built once: z = X1 theta
-        X1 = np.empty((n, d + 1))
-        X1[:, :d], X1[:, d] = X, 1.0
-        penalty = np.full(d + 1, l2)
-        penalty[d] = 0.0  # the intercept is not penalised
-        diagonal = np.arange(d + 1)
-        theta, z = np.zeros(d + 1), np.zeros(n)
-
-        def objective(theta, z):  # _loss on (X1, theta), z = X1 @ theta
-            nll = np.maximum(z, 0.0) - y * z + np.log1p(np.exp(-np.abs(z)))
-            return float(nll.sum() / n + 0.5 * l2 * (theta[:d] @ theta[:d]))
-
-        losses = [objective(theta, z)]
-        for it in range(max_iter + 1):
-            p = _sigmoid(z)
-            g = X1.T @ (p - y) / n + penalty * theta  # gradient of L
-            if np.sqrt(g @ g) <= tol or it == max_iter:
-                break
-            if solver == "gd":
-                theta -= learning_rate * g
-                z = X1 @ theta
-                losses.append(objective(theta, z))
-                continue  # the gradient is bounded: gd cannot overflow
-            H = (X1.T * (p * (1.0 - p))) @ X1  # X1^T S X1
-            H /= n
-            H[diagonal, diagonal] += penalty
-            try:
-                step = np.linalg.solve(H, g)  # Newton: H step = g
-            except np.linalg.LinAlgError:
-                raise ValueError(_singular(l2)) from None
-            t = 1.0
-            while True:  # halve the step while it increases the loss
-                new = theta - t * step
-                z_new = X1 @ new
-                loss = objective(new, z_new)
-                if loss <= losses[-1] + 1e-12 * abs(losses[-1]) or t < 1e-10:
-                    break
-                t *= 0.5
-            if not np.isfinite(new).all() or np.abs(new).max() > 1e12:
-                raise ValueError(_singular(l2))
-            theta, z = new, z_new
-            losses.append(loss)
         if it == max_iter:
             warnings.warn(
                 f"{solver} stopped at max_iter={max_iter} with gradient norm "
@@ -280,22 +285,89 @@ class LogisticRegression(Model):
         self.loss_history_ = np.array(losses)
         return self
 
-    def decision_function(self, X: Any) -> np.ndarray:
+    def decision_function(self, X: ArrayLike) -> Floats:
         """Return the logits :math:`Xw + b`, shape (n_samples,)."""
         X = self._check_X(X)
-        return X @ self.coef_ + self.intercept_
+        with np.errstate(over="ignore", invalid="ignore"):
+            return self._finite(X @ self.coef_ + self.intercept_)
 
-    def predict_proba(self, X: Any) -> np.ndarray:
+    def predict_proba(self, X: ArrayLike) -> Floats:
         """Return class probabilities, shape (n_samples, 2).
 
-        Column 0 is :math:`P(y=0\\mid x) = 1 - p`, column 1 is
-        :math:`p = \\sigma(x^Tw + b)` (scikit-learn's layout)."""
+        Column 0 is :math:`P(y = \\text{classes\\_}[0] \\mid x) = 1 - p`,
+        column 1 is :math:`p = \\sigma(x^Tw + b)` (scikit-learn's layout)."""
         p = _sigmoid(self.decision_function(X))
         return np.column_stack([1.0 - p, p])
 
-    def predict(self, X: Any) -> np.ndarray:
-        """Return labels 0/1 (1 where :math:`p \\ge 1/2`), shape (n_samples,)."""
-        return (self.decision_function(X) >= 0).astype(np.int64)
+    def predict(self, X: ArrayLike) -> np.ndarray:
+        """Return ``classes_[1]`` where :math:`p \\ge 1/2`, else ``classes_[0]``; shape (n_samples,)."""
+        positive = self.decision_function(X) >= 0  # first: raises NotFittedError
+        return self.classes_[positive.astype(np.int64)]
+
+
+def _fit(
+    X: Floats, y: Floats, solver: str, l2: float, learning_rate: float,
+    max_iter: int, tol: float,
+) -> tuple[Floats, int, list[float], Floats]:
+    """Minimise the log loss from zeros; return (theta, steps, losses, last gradient)."""
+    n, d = X.shape
+    # work with theta = (w, b) and X1 = [X 1], built once: z = X1 theta
+    X1 = np.empty((n, d + 1))
+    X1[:, :d], X1[:, d] = X, 1.0
+    penalty = np.full(d + 1, l2)
+    penalty[d] = 0.0  # the intercept is not penalised
+    diagonal = np.arange(d + 1)
+    theta, z = np.zeros(d + 1), np.zeros(n)
+
+    def objective(theta: Floats, z: Floats) -> float:  # _loss on (X1, theta), z = X1 @ theta
+        return _binary_cross_entropy_with_logits(y, z) + 0.5 * l2 * float(theta[:d] @ theta[:d])
+
+    losses = [objective(theta, z)]
+    with np.errstate(over="ignore", invalid="ignore"):
+        for it in range(max_iter + 1):
+            p = _sigmoid(z)
+            g = X1.T @ (p - y) / n + penalty * theta  # gradient of L
+            if not np.all(np.isfinite(g)):
+                raise DivergenceError(_overflowed(solver, learning_rate, it))
+            if np.sqrt(g @ g) <= tol or it == max_iter:
+                break
+            if solver == "gd":
+                theta = theta - learning_rate * g
+                z = X1 @ theta
+                loss = objective(theta, z)
+                if not (np.all(np.isfinite(theta)) and np.all(np.isfinite(z)) and np.isfinite(loss)):
+                    raise DivergenceError(_overflowed(solver, learning_rate, it + 1))
+                losses.append(loss)
+                continue
+            H = (X1.T * (p * (1.0 - p))) @ X1  # X1^T S X1
+            H /= n
+            H[diagonal, diagonal] += penalty
+            if not np.all(np.isfinite(H)):
+                raise DivergenceError(_overflowed(solver, learning_rate, it))
+            try:
+                step = np.linalg.solve(H, g)  # Newton: H step = g
+            except np.linalg.LinAlgError:
+                raise DivergenceError(_singular(l2)) from None
+            t = 1.0
+            while True:  # halve the step while it increases the loss
+                new = theta - t * step
+                z_new = X1 @ new
+                loss = objective(new, z_new)
+                if loss <= losses[-1] + 1e-12 * abs(losses[-1]) or t < 1e-10:
+                    break
+                t *= 0.5
+            if not np.isfinite(new).all() or np.abs(new).max() > 1e12 or not np.isfinite(loss):
+                raise DivergenceError(_singular(l2))
+            theta, z = new, z_new
+            losses.append(loss)
+    return theta, it, losses, g
+
+
+def _overflowed(solver: str, learning_rate: float, it: int) -> str:
+    fix = (f"lower learning_rate={learning_rate:g} or standardise X" if solver == "gd"
+           else "standardise X (rescale every column to unit size)")
+    return (f"{solver} diverged at iteration {it}: the weights or the loss "
+            f"became non-finite (a value overflowed float64); {fix}")
 
 
 def _singular(l2: float) -> str:
@@ -303,5 +375,6 @@ def _singular(l2: float) -> str:
         f"Newton's method failed: the Hessian is singular or the weights "
         f"diverge (l2={l2}). The classes are probably linearly separable or "
         f"X has linearly dependent columns, so the loss has no finite "
-        f"minimiser; set l2 > 0 (e.g. l2=1e-3) or drop duplicate columns"
+        f"minimiser; set l2 > 0 (e.g. l2=1e-3), drop duplicate columns, or "
+        f"standardise X"
     )

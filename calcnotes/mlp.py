@@ -40,23 +40,30 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
-from calcnotes._base import Model
+from calcnotes._base import Classifier, Regressor
 from calcnotes._validation import (
+    MAX_ITER,
     as_float_array,
-    check_binary_labels,
     check_choice,
     check_class_labels,
+    check_finite_output,
     check_int,
     check_positive,
+    check_random_state,
 )
-from calcnotes.activations import _log_softmax
+from calcnotes.losses import _binary_cross_entropy_with_logits, _cross_entropy_with_logits, _one_hot
+from calcnotes.result import DivergenceError
 
 __all__ = ["init_params", "forward", "backward", "loss", "MLP"]
 
 ACTIVATIONS = ("sigmoid", "tanh", "relu")
 OUTPUTS = ("softmax", "sigmoid", "identity")
 Params = dict[str, np.ndarray]
+Floats = NDArray[np.float64]
+MAX_PARAMETERS = 50_000_000
+"""Most weights init_params draws (400 MB of float64): beyond it a size is a typo."""
 
 
 # --- kernels (no validation) --------------------------------------------
@@ -132,16 +139,16 @@ def _backward(As, Ws, dZ, activation):
     return dWs, dbs
 
 
-def _loss(Y, Z_out, A_out, output) -> float:
-    n = Y.shape[0]
+def _loss(Y: Floats, Z_out: Floats, A_out: Floats | None, output: str) -> float:
+    """The loss of the table above, from the logits (the kernels of calcnotes.losses)."""
     if output == "softmax":
-        return float(-np.sum(Y * _log_softmax(Z_out)) / n)
+        return _cross_entropy_with_logits(Y, Z_out)
     if output == "sigmoid":
         # BCE from the logits: max(z, 0) - y z + log(1 + e^-|z|)
-        return float(np.mean(np.maximum(Z_out, 0.0) - Y * Z_out
-                             + np.log1p(np.exp(-np.abs(Z_out)))))
-    R = A_out - Y
-    return float(np.mean(R * R))
+        return _binary_cross_entropy_with_logits(Y, Z_out)
+    with np.errstate(over="ignore", invalid="ignore"):
+        R = (Z_out if A_out is None else A_out) - Y
+        return float(np.mean(R * R))
 
 
 # --- checks ----------------------------------------------------------------
@@ -186,14 +193,50 @@ def _check_X(X: Any, Ws: list[np.ndarray]) -> np.ndarray:
     return X
 
 
+def _check_cache(
+    cache: Any, Ws: list[Floats], bs: list[Floats], activation: str, output: str
+) -> list[Floats]:
+    """The activations [A0, ..., AL] of `cache`, checked against a forward pass.
+
+    backward trusts the cache for every product, so a cache from other
+    params, another activation or another X would give wrong gradients
+    without any error: recompute the forward pass from A0 and compare.
+    """
+    fix = "pass the cache returned by forward(X, params, activation, output) with the same arguments"
+    if not isinstance(cache, dict):
+        raise TypeError(f"cache must be the dict returned by forward, got {type(cache).__name__}; {fix}")
+    L = len(Ws)
+    missing = [k for k in ["A0", *(f"A{l}" for l in range(1, L + 1))] if k not in cache]
+    if missing:
+        raise ValueError(f"cache is missing {missing}; {fix}")
+    A0 = _check_X(as_float_array(cache["A0"], "cache['A0']", ndim=2), Ws)
+    As = [A0]
+    for l in range(1, L + 1):
+        A = as_float_array(cache[f"A{l}"], f"cache['A{l}']", ndim=2)
+        if A.shape != (A0.shape[0], Ws[l - 1].shape[1]):
+            raise ValueError(
+                f"cache['A{l}'] has shape {A.shape}, but params and A0 give "
+                f"{(A0.shape[0], Ws[l - 1].shape[1])}; {fix}"
+            )
+        As.append(A)
+    with np.errstate(over="ignore", invalid="ignore"):
+        expected, _ = _forward(A0, Ws, bs, activation, output)
+    for l in range(1, L + 1):
+        if not np.allclose(As[l], expected[l], rtol=1e-9, atol=1e-12):
+            raise ValueError(
+                f"cache['A{l}'] is not what params give from cache['A0'] with "
+                f"activation={activation!r} and output={output!r} (another "
+                f"params, activation or output was used in forward); {fix}"
+            )
+    return As
+
+
 def _check_Y(Y: Any, n: int, m: int, output: str) -> np.ndarray:
     """Targets as an (n, m) float array (labels are one-hot encoded)."""
     if output == "softmax":
         Y_arr = as_float_array(Y, "Y", ndim=(1, 2))
         if Y_arr.ndim == 1:
-            labels = check_class_labels(Y_arr, "Y", n_classes=m)
-            Y_arr = np.zeros((labels.size, m))
-            Y_arr[np.arange(labels.size), labels] = 1.0
+            Y_arr = _one_hot(check_class_labels(Y_arr, "Y", n_classes=m), m)
     else:
         Y_arr = as_float_array(Y, "Y", ndim=(1, 2))
         if Y_arr.ndim == 1:
@@ -262,7 +305,14 @@ def init_params(
             f"layer_sizes needs at least an input and an output size, got "
             f"{list(layer_sizes)}; e.g. (n_features, n_outputs)"
         )
-    rng = np.random.default_rng(random_state)
+    n_weights = sum((a + 1) * b for a, b in zip(sizes[:-1], sizes[1:]))
+    if n_weights > MAX_PARAMETERS:
+        raise ValueError(
+            f"layer_sizes {tuple(sizes)} means {n_weights:.3g} parameters "
+            f"({8 * n_weights / 2**30:.3g} GiB); at most {MAX_PARAMETERS:.0e} "
+            f"are allowed: is a layer size a typo?"
+        )
+    rng = check_random_state(random_state)
     params: Params = {}
     for l, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:]), start=1):
         var = 2.0 / n_in if activation == "relu" else 2.0 / (n_in + n_out)
@@ -302,7 +352,9 @@ def forward(
     output = check_choice(output, "output", OUTPUTS)
     Ws, bs = _split(params)
     X = _check_X(X, Ws)
-    As, Zs = _forward(X, Ws, bs, activation, output)
+    with np.errstate(over="ignore", invalid="ignore"):
+        As, Zs = _forward(X, Ws, bs, activation, output)
+    check_finite_output(Zs[-1], "forward", fix="rescale X (standardise it) or the weights")
     cache = {"A0": X}
     for l in range(1, len(Ws) + 1):
         cache[f"Z{l}"], cache[f"A{l}"] = Zs[l - 1], As[l]
@@ -351,18 +403,12 @@ def backward(
     """
     activation = check_choice(activation, "activation", ACTIVATIONS)
     output = check_choice(output, "output", OUTPUTS)
-    Ws, _ = _split(params)
-    L = len(Ws)
-    missing = [k for k in ["A0", *(f"A{l}" for l in range(1, L + 1))] if k not in cache]
-    if missing:
-        raise ValueError(
-            f"cache is missing {missing}; pass the cache returned by "
-            f"forward(X, params, ...) with the same params"
-        )
-    As = [cache[f"A{l}"] for l in range(L + 1)]
+    Ws, bs = _split(params)
+    As = _check_cache(cache, Ws, bs, activation, output)
     Y = _check_Y(Y, As[0].shape[0], Ws[-1].shape[1], output)
     dZ = _output_delta(As[-1], Y, output, 1.0 / Y.shape[0])
     dWs, dbs = _backward(As, Ws, dZ, activation)
+    L = len(Ws)
     grads: Params = {}
     for l in range(1, L + 1):
         grads[f"W{l}"], grads[f"b{l}"] = dWs[l - 1], dbs[l - 1]
@@ -397,23 +443,25 @@ def loss(Y: Any, Z_out: Any, output: str = "softmax") -> float:
     output = check_choice(output, "output", OUTPUTS)
     Z_out = as_float_array(Z_out, "Z_out", ndim=2)
     Y = _check_Y(Y, Z_out.shape[0], Z_out.shape[1], output)
-    A_out = Z_out if output == "identity" else None
-    return _loss(Y, Z_out, A_out, output)
+    value = _loss(Y, Z_out, None, output)
+    check_finite_output(value, "loss", fix="rescale the logits Z_out (or X)")
+    return value
 
 
-class MLP(Model):
+class MLP(Classifier, Regressor):
     r"""Multilayer perceptron trained by (minibatch) gradient descent.
 
     Parameters
     ----------
     hidden_sizes : tuple of int, default (64,)
-        Units per hidden layer; ``()`` gives a network without hidden
-        layers (softmax / logistic / linear regression).
+        Units per hidden layer (each >= 1); ``()`` gives a network without
+        hidden layers (softmax / logistic / linear regression).
     activation : {"sigmoid", "tanh", "relu"}, default "sigmoid"
     output : {"softmax", "sigmoid", "identity"}, default "softmax"
-        ``softmax``: classes ``0..k-1``; ``sigmoid``: 0/1 labels (one
-        output unit) or a 0/1 matrix (multi-label); ``identity``:
-        regression with the mean squared error.
+        ``softmax``: any k >= 2 labels, through ``classes_``;
+        ``sigmoid``: two labels (one output unit) or a 0/1 matrix
+        (multi-label); ``identity``: regression with the mean squared
+        error (then the MLP is a regressor: ``score`` is R^2).
     learning_rate : float, default 0.1
     batch_size : int or None, default None
         ``None``: full batch (one step per epoch). An int: minibatches of
@@ -421,7 +469,7 @@ class MLP(Model):
         permutation every epoch.
     epochs : int, default 100
         Passes over the training data.
-    random_state : int or None, default 0
+    random_state : int, numpy Generator or None, default 0
         Seed of ``np.random.default_rng``, which draws the initial weights
         (:func:`init_params`) and then one ``rng.permutation(n)`` per epoch
         (minibatch only).
@@ -436,7 +484,9 @@ class MLP(Model):
     n_iter_ : int
         Epochs run.
     classes_ : ndarray
-        ``0..k-1`` (``softmax``) or ``[0, 1]`` (``sigmoid``).
+        The distinct labels, sorted (``softmax``, ``sigmoid`` with 1-D
+        labels), or ``[0, 1]`` (``sigmoid`` with a label matrix); not set
+        for ``identity``.
     n_features_in_, n_outputs_ : int
 
     Examples
@@ -459,7 +509,7 @@ class MLP(Model):
         learning_rate: float = 0.1,
         batch_size: int | None = None,
         epochs: int = 100,
-        random_state: int | None = 0,
+        random_state: int | np.random.Generator | None = 0,
     ) -> None:
         self.hidden_sizes = hidden_sizes
         self.activation = activation
@@ -469,46 +519,72 @@ class MLP(Model):
         self.epochs = epochs
         self.random_state = random_state
 
-    def _targets(self, y: Any, n: int) -> np.ndarray:
-        output = self.output
-        y_arr = np.asarray(y)
+    @property
+    def _estimator_type(self) -> str:  # type: ignore[override]
+        return "regressor" if self.output == "identity" else "classifier"
+
+    @property
+    def _multi_class(self) -> bool:  # type: ignore[override]
+        return self.output != "sigmoid"
+
+    def score(self, X: ArrayLike, y: ArrayLike) -> float:
+        """Accuracy for ``softmax``/``sigmoid`` outputs, :math:`R^2` for ``identity``."""
+        if self.output == "identity":
+            return Regressor.score(self, X, y)
+        return Classifier.score(self, X, y)
+
+    def _hidden_sizes(self) -> tuple[int, ...]:
+        sizes = self.hidden_sizes
+        if isinstance(sizes, (int, np.integer)) and not isinstance(sizes, bool):
+            raise TypeError(
+                f"hidden_sizes must be a tuple of layer sizes, got the int "
+                f"{sizes}; write hidden_sizes=({sizes},)"
+            )
+        if not isinstance(sizes, (tuple, list)):
+            raise TypeError(
+                f"hidden_sizes must be a tuple of layer sizes such as (64,), "
+                f"or () for no hidden layer, got {type(sizes).__name__} {sizes!r}"
+            )
+        return tuple(check_int(s, f"hidden_sizes[{i}]", minimum=1) for i, s in enumerate(sizes))
+
+    def _targets(self, y: Any, output: str) -> tuple[Floats, np.ndarray | None]:
+        """The (n, m) targets and the classes (None for regression)."""
+        if y is None:
+            raise ValueError(
+                "MLP requires y to be passed, but the target y is None; pass "
+                "one target (or label) per row of X"
+            )
         if output == "softmax":
-            labels = check_class_labels(y, "y")
-            k = int(labels.max()) + 1
-            if k < 2:
-                raise ValueError("y contains only class 0; a classifier needs "
-                                 "at least two classes (labels 0..k-1)")
-            self.classes_ = np.arange(k)
-            Y = np.zeros((labels.size, k))
-            Y[np.arange(labels.size), labels] = 1.0
-            return Y
+            codes = self._encode(y, binary=False)
+            return _one_hot(codes, self.classes_.size), self.classes_
+        if output == "sigmoid" and np.ndim(y) == 1:
+            codes = self._encode(y, binary=True, multiclass="output='softmax'")
+            return codes[:, None].astype(np.float64), self.classes_
         if output == "sigmoid":
-            self.classes_ = np.array([0, 1])
-            if y_arr.ndim == 1:
-                return check_binary_labels(y, "y")[:, None]
             Y = as_float_array(y, "y", ndim=2)
             if not np.all((Y == 0) | (Y == 1)):
                 raise ValueError("y must contain only 0 and 1 for "
                                  "output='sigmoid'; encode the labels as 0/1")
-            return Y
+            return Y, np.array([0, 1])
         Y = as_float_array(y, "y", ndim=(1, 2))
-        return Y[:, None] if Y.ndim == 1 else Y
+        return (Y[:, None] if Y.ndim == 1 else Y), None
 
-    def fit(self, X: Any, y: Any) -> MLP:
+    def fit(self, X: ArrayLike, y: ArrayLike) -> MLP:
         """Train on X of shape (n_samples, n_features) and y (see ``output``)
         of shape (n_samples,) or (n_samples, n_outputs); return ``self``."""
+        self._reset()
         activation = check_choice(self.activation, "activation", ACTIVATIONS)
         output = check_choice(self.output, "output", OUTPUTS)
         learning_rate = check_positive(self.learning_rate, "learning_rate")
-        epochs = check_int(self.epochs, "epochs", minimum=1)
-        if isinstance(self.hidden_sizes, (int, np.integer)):
-            raise TypeError(
-                f"hidden_sizes must be a tuple of layer sizes, got the int "
-                f"{self.hidden_sizes}; write hidden_sizes=({self.hidden_sizes},)"
-            )
+        epochs = check_int(self.epochs, "epochs", minimum=1, maximum=MAX_ITER)
+        hidden = self._hidden_sizes()
+        rng = check_random_state(self.random_state)
         X = as_float_array(X, "X", ndim=2)
         n = X.shape[0]
-        Y = self._targets(y, n)
+        try:
+            Y, classes = self._targets(y, output)
+        finally:
+            self._reset()  # classes_ is set at the end, when the fit succeeded
         if Y.shape[0] != n:
             raise ValueError(
                 f"X and y must have the same number of samples, got {n} rows "
@@ -516,10 +592,7 @@ class MLP(Model):
             )
         batch = n if self.batch_size is None else min(
             check_int(self.batch_size, "batch_size", minimum=1), n)
-        self._y_ndim = np.ndim(y)
-        rng = np.random.default_rng(self.random_state)
-        params = init_params(
-            (X.shape[1], *self.hidden_sizes, Y.shape[1]), activation, rng)
+        params = init_params((X.shape[1], *hidden, Y.shape[1]), activation, rng)
         Ws = [params[f"W{l}"] for l in range(1, len(params) // 2 + 1)]
         bs = [params[f"b{l}"] for l in range(1, len(params) // 2 + 1)]
         # the learning rate is folded into dZ_L, so the kernel returns
@@ -549,12 +622,18 @@ class MLP(Model):
                             W -= dW
                             b -= db
                     history[epoch] = total / n
+                    if not np.isfinite(history[epoch]):
+                        raise FloatingPointError
             except FloatingPointError:
-                raise ValueError(
+                raise DivergenceError(
                     f"training diverged in epoch {epoch + 1} (a value "
-                    f"overflowed); lower learning_rate={learning_rate} (try "
-                    f"{learning_rate / 10:g}) or standardise X"
+                    f"overflowed to a non-finite number); lower "
+                    f"learning_rate={learning_rate:g} (try {learning_rate / 10:g}) "
+                    f"or standardise X"
                 ) from None
+        if classes is not None:
+            self.classes_ = classes
+        self._y_ndim = np.ndim(y)
         self.params_ = params
         self.loss_history_ = history
         self.n_iter_ = epochs
@@ -562,14 +641,17 @@ class MLP(Model):
         self.n_outputs_ = Y.shape[1]
         return self
 
-    def _network_output(self, X: Any) -> np.ndarray:
+    def _network_output(self, X: ArrayLike) -> Floats:
         X = self._check_X(X)
         L = len(self.params_) // 2
         Ws = [self.params_[f"W{l}"] for l in range(1, L + 1)]
         bs = [self.params_[f"b{l}"] for l in range(1, L + 1)]
-        return _forward(X, Ws, bs, self.activation, self.output)[0][-1]
+        with np.errstate(over="ignore", invalid="ignore"):
+            As, Zs = _forward(X, Ws, bs, self.activation, self.output)
+        self._finite(Zs[-1])
+        return As[-1]
 
-    def predict_proba(self, X: Any) -> np.ndarray:
+    def predict_proba(self, X: ArrayLike) -> Floats:
         """Return class probabilities.
 
         ``softmax``: shape (n_samples, n_classes). ``sigmoid`` with 1-D
@@ -585,13 +667,15 @@ class MLP(Model):
             return np.column_stack([1.0 - A[:, 0], A[:, 0]])
         return A
 
-    def predict(self, X: Any) -> np.ndarray:
-        """Return class labels (``softmax``: arg max; ``sigmoid``: p >= 1/2)
-        or, for ``identity``, the predicted values; shape (n_samples,) for
-        1-D training targets, else (n_samples, n_outputs)."""
+    def predict(self, X: ArrayLike) -> np.ndarray:
+        """Return class labels (``softmax``: arg max; ``sigmoid``: p >= 1/2,
+        both mapped through ``classes_``) or, for ``identity``, the
+        predicted values; shape (n_samples,) for 1-D training targets, else
+        (n_samples, n_outputs)."""
         A = self._network_output(X)
         if self.output == "softmax":
-            return A.argmax(axis=1)
+            return self.classes_[A.argmax(axis=1)]
         if self.output == "sigmoid":
             A = (A >= 0.5).astype(np.int64)
+            return self.classes_[A[:, 0]] if self._y_ndim == 1 else A
         return A[:, 0] if self._y_ndim == 1 else A

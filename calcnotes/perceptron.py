@@ -36,17 +36,27 @@ everything else is vectorised.
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
-from calcnotes._base import ConvergenceWarning, Model, check_w_b, check_W_b, check_X_y
+from calcnotes._base import Classifier, ConvergenceWarning, check_w_b, check_W_b, check_X_y
 from calcnotes._validation import (
+    MAX_ITER,
+    as_float_array,
     check_binary_labels,
+    check_bool,
     check_class_labels,
+    check_finite_output,
     check_int,
     check_positive,
+    check_random_state,
 )
+from calcnotes.result import DivergenceError
+
+Floats = NDArray[np.float64]
 
 __all__ = [
     "perceptron_criterion",
@@ -58,21 +68,29 @@ __all__ = [
 ]
 
 
-def _binary(X, y, w, b):
+def _binary(
+    X: ArrayLike, y: ArrayLike, w: ArrayLike, b: float
+) -> tuple[Floats, Floats, Floats, Floats]:
     X, y = check_X_y(X, y)
     y = check_binary_labels(y)
     w, b = check_w_b(w, b, X.shape[1])
-    z = X @ w + b
+    with np.errstate(over="ignore", invalid="ignore"):
+        z = X @ w + b
+    check_finite_output(z, "the scores X @ w + b", fix="rescale X or w")
     return X, y, z, (z >= 0).astype(np.float64)
 
 
-def _multiclass(X, y, W, b):
+def _multiclass(
+    X: ArrayLike, y: ArrayLike, W: ArrayLike, b: ArrayLike
+) -> tuple[Floats, NDArray[np.int64], Floats, NDArray[np.intp]]:
     X, y = check_X_y(X, y)
     W, b = check_W_b(W, b, X.shape[1])
     k = W.shape[1]
-    y = check_class_labels(y, "y", n_classes=k)
-    Z = X @ W + b
-    return X, y, Z, Z.argmax(axis=1)
+    labels = check_class_labels(y, "y", n_classes=k)
+    with np.errstate(over="ignore", invalid="ignore"):
+        Z = X @ W + b
+    check_finite_output(Z, "the scores X @ W + b", fix="rescale X or W")
+    return X, labels, Z, Z.argmax(axis=1)
 
 
 def perceptron_criterion(X: Any, y: Any, w: Any, b: float) -> float:
@@ -100,7 +118,10 @@ def perceptron_criterion(X: Any, y: Any, w: Any, b: float) -> float:
     5.0
     """
     _, y, z, h = _binary(X, y, w, b)
-    return float((h - y) @ z)
+    with np.errstate(over="ignore", invalid="ignore"):
+        value = float((h - y) @ z)
+    check_finite_output(value, "perceptron_criterion", fix="rescale X or w")
+    return value
 
 
 def perceptron_criterion_gradient(
@@ -122,7 +143,10 @@ def perceptron_criterion_gradient(
     (array([5.]), 0.0)
     """
     X, y, _, h = _binary(X, y, w, b)
-    return X.T @ (h - y), float(np.sum(h - y))
+    with np.errstate(over="ignore", invalid="ignore"):
+        dw = X.T @ (h - y)
+    check_finite_output(dw, "perceptron_criterion_gradient", fix="rescale X")
+    return dw, float(np.sum(h - y))
 
 
 def multiclass_perceptron_criterion(X: Any, y: Any, W: Any, b: Any) -> float:
@@ -146,7 +170,10 @@ def multiclass_perceptron_criterion(X: Any, y: Any, W: Any, b: Any) -> float:
     2.0
     """
     _, y, Z, _ = _multiclass(X, y, W, b)
-    return float(np.sum(Z.max(axis=1) - Z[np.arange(y.size), y]))
+    with np.errstate(over="ignore", invalid="ignore"):
+        value = float(np.sum(Z.max(axis=1) - Z[np.arange(y.size), y]))
+    check_finite_output(value, "multiclass_perceptron_criterion", fix="rescale X or W")
+    return value
 
 
 def multiclass_perceptron_criterion_gradient(
@@ -176,43 +203,67 @@ def multiclass_perceptron_criterion_gradient(
     rows = np.arange(y.size)
     D[rows, y_hat] += 1.0
     D[rows, y] -= 1.0
-    return X.T @ D, D.sum(axis=0)
+    with np.errstate(over="ignore", invalid="ignore"):
+        dW = X.T @ D
+    check_finite_output(dW, "multiclass_perceptron_criterion_gradient", fix="rescale X")
+    return dW, D.sum(axis=0)
 
 
-class _PerceptronBase(Model):
+class _PerceptronBase(Classifier):
     def __init__(
         self,
         *,
         learning_rate: float = 1.0,
         max_iter: int = 1000,
         shuffle: bool = True,
-        random_state: int | None = 0,
+        random_state: int | np.random.Generator | None = 0,
     ) -> None:
         self.learning_rate = learning_rate
         self.max_iter = max_iter
         self.shuffle = shuffle
         self.random_state = random_state
 
-    def _settings(self) -> tuple[float, int, np.random.Generator]:
+    def _settings(self) -> tuple[float, int, bool, np.random.Generator]:
         learning_rate = check_positive(self.learning_rate, "learning_rate")
-        max_iter = check_int(self.max_iter, "max_iter", minimum=1)
-        return learning_rate, max_iter, np.random.default_rng(self.random_state)
+        max_iter = check_int(self.max_iter, "max_iter", minimum=1, maximum=MAX_ITER)
+        shuffle = check_bool(self.shuffle, "shuffle")
+        return learning_rate, max_iter, shuffle, check_random_state(self.random_state)
 
-    def _run(self, X, y, step, count_mistakes) -> None:
+    def _run(
+        self,
+        X: Floats,
+        y: NDArray[np.int64],
+        step: Callable[[Floats, int, float], bool],
+        count_mistakes: Callable[[], int],
+        weights: Callable[[], tuple[np.ndarray, np.ndarray]],
+        settings: tuple[float, int, bool, np.random.Generator],
+    ) -> None:
         """Epochs of the online rule until a pass makes no mistake."""
-        learning_rate, max_iter, rng = self._settings()
+        learning_rate, max_iter, shuffle, rng = settings
         n = X.shape[0]
-        self.mistakes_history_: list[int] = []
-        for epoch in range(1, max_iter + 1):
-            order = rng.permutation(n) if self.shuffle else range(n)
-            mistakes = 0
-            for i in order:  # sequential by definition of the rule
-                mistakes += step(X[i], y[i], learning_rate)
-            self.mistakes_history_.append(mistakes)
-            if mistakes == 0:
-                break
+        history: list[int] = []
+        diverged = DivergenceError(
+            f"{type(self).__name__} diverged: the weights or the scores x^T w + b "
+            f"overflowed float64 (non-finite); standardise X, or lower "
+            f"learning_rate={learning_rate:g} (from zero weights it only "
+            f"rescales them: 1.0 is fine)"
+        )
+        with np.errstate(over="ignore", invalid="ignore"):
+            for epoch in range(1, max_iter + 1):
+                order = rng.permutation(n) if shuffle else range(n)
+                mistakes = 0
+                try:
+                    for i in order:  # sequential by definition of the rule
+                        mistakes += step(X[i], int(y[i]), learning_rate)
+                except FloatingPointError:
+                    raise diverged from None
+                history.append(mistakes)
+                if not all(np.all(np.isfinite(a)) for a in weights()):
+                    raise diverged
+                if mistakes == 0:
+                    break
         self.n_iter_ = epoch
-        self.mistakes_history_ = np.array(self.mistakes_history_)
+        self.mistakes_history_ = np.array(history)
         if mistakes:
             warnings.warn(
                 f"{type(self).__name__} still made {count_mistakes()} "
@@ -221,6 +272,29 @@ class _PerceptronBase(Model):
                 f"mistake-free): use LogisticRegression, or add features",
                 ConvergenceWarning, stacklevel=3,
             )
+
+    def _fit(self, X: ArrayLike, y: ArrayLike, *, binary: bool) -> tuple[Floats, NDArray[np.int64], Any]:
+        """Reset, validate settings and data; return X, the label codes, the settings."""
+        self._reset()
+        settings = self._settings()
+        X = as_float_array(X, "X", ndim=2)
+        codes = self._encode(y, binary=binary, multiclass="MulticlassPerceptron")
+        if X.shape[0] != codes.shape[0]:
+            del self.classes_
+            raise ValueError(
+                f"X and y must have the same number of samples, got "
+                f"{X.shape[0]} rows in X and {codes.shape[0]} in y; pair every "
+                f"row of X with one label"
+            )
+        return X, codes, settings
+
+    def _learn(self, run: Callable[[], None]) -> None:
+        """Run the training, leaving no learned attribute if it fails."""
+        try:
+            run()
+        except ValueError:
+            self._reset()
+            raise
 
 
 class Perceptron(_PerceptronBase):
@@ -242,11 +316,17 @@ class Perceptron(_PerceptronBase):
     max_iter : int, default 1000
         Maximum number of epochs.
     shuffle : bool, default True
-    random_state : int or None, default 0
-        Seed of ``np.random.default_rng`` for the visiting order.
+    random_state : int, numpy Generator or None, default 0
+        Seed of ``np.random.default_rng`` for the visiting order (a
+        non-negative int; a Generator is used as is).
+
+    Labels: any two classes (ints, strings, bools), mapped through
+    ``classes_``; ``classes_[1]`` plays the part of label 1 (h = 1).
 
     Attributes
     ----------
+    classes_ : ndarray of shape (2,)
+        The two labels, sorted.
     coef_ : ndarray of shape (n_features,)
     intercept_ : float
     n_iter_ : int
@@ -265,34 +345,41 @@ class Perceptron(_PerceptronBase):
     0
     """
 
-    def fit(self, X: Any, y: Any) -> Perceptron:
-        """Learn from X of shape (n_samples, n_features) and 0/1 labels y of
-        shape (n_samples,); return ``self``."""
-        X, y = check_X_y(X, y)
-        y = check_binary_labels(y)
+    _multi_class = False
+
+    def fit(self, X: ArrayLike, y: ArrayLike) -> Perceptron:
+        """Learn from X of shape (n_samples, n_features) and labels y of
+        shape (n_samples,) from two classes; return ``self``."""
+        X, codes, settings = self._fit(X, y, binary=True)
         w, b = np.zeros(X.shape[1]), np.zeros(1)
 
-        def step(x, target, learning_rate):
-            error = target - (x @ w + b[0] >= 0)  # y - h, in {-1, 0, 1}
+        def step(x: Floats, target: int, learning_rate: float) -> bool:
+            z = x @ w + b[0]
+            if not np.isfinite(z):
+                raise FloatingPointError
+            error = target - int(z >= 0)  # y - h, in {-1, 0, 1}
             if error:
                 w[:] += (learning_rate * error) * x
                 b[0] += learning_rate * error
             return error != 0
 
+        self._learn(lambda: self._run(
+            X, codes, step, lambda: int(np.sum(((X @ w + b[0]) >= 0) != codes)),
+            lambda: (w, b), settings))
         self.n_features_in_ = X.shape[1]
-        self._run(X, y, step,
-                  lambda: int(np.sum(((X @ w + b[0]) >= 0) != y)))
         self.coef_, self.intercept_ = w, float(b[0])
         return self
 
-    def decision_function(self, X: Any) -> np.ndarray:
+    def decision_function(self, X: ArrayLike) -> Floats:
         """Return :math:`Xw + b`, shape (n_samples,)."""
         X = self._check_X(X)
-        return X @ self.coef_ + self.intercept_
+        with np.errstate(over="ignore", invalid="ignore"):
+            return self._finite(X @ self.coef_ + self.intercept_)
 
-    def predict(self, X: Any) -> np.ndarray:
-        """Return labels 0/1 (1 where :math:`x^Tw + b \\ge 0`), shape (n_samples,)."""
-        return (self.decision_function(X) >= 0).astype(np.int64)
+    def predict(self, X: ArrayLike) -> np.ndarray:
+        """Return ``classes_[1]`` where :math:`x^Tw + b \\ge 0`, else ``classes_[0]``; shape (n_samples,)."""
+        positive = self.decision_function(X) >= 0  # first: raises NotFittedError
+        return self.classes_[positive.astype(np.int64)]
 
 
 class MulticlassPerceptron(_PerceptronBase):
@@ -306,8 +393,9 @@ class MulticlassPerceptron(_PerceptronBase):
               \quad b_y \mathrel{+}= \eta,\quad b_{\hat y} \mathrel{-}= \eta
 
     a stochastic gradient step on :func:`multiclass_perceptron_criterion`.
-    Same settings and stopping rule as :class:`Perceptron`; labels are
-    integers ``0..k-1`` with ``k = max(y) + 1``.
+    Same settings and stopping rule as :class:`Perceptron`; labels are any
+    k >= 2 distinct values (ints, strings), column j of ``coef_`` belonging
+    to ``classes_[j]``.
 
     Attributes
     ----------
@@ -316,7 +404,7 @@ class MulticlassPerceptron(_PerceptronBase):
     n_iter_, mistakes_history_, n_features_in_
         As in :class:`Perceptron`.
     classes_ : ndarray of shape (n_classes,)
-        ``0..k-1``.
+        The distinct labels, sorted.
 
     Examples
     --------
@@ -325,21 +413,18 @@ class MulticlassPerceptron(_PerceptronBase):
     array([0, 1, 2, 0])
     """
 
-    def fit(self, X: Any, y: Any) -> MulticlassPerceptron:
-        """Learn from X of shape (n_samples, n_features) and integer labels y
-        of shape (n_samples,) in 0..k-1; return ``self``."""
-        X, y = check_X_y(X, y)
-        y = check_class_labels(y)
-        k = int(y.max()) + 1
-        if k < 2:
-            raise ValueError(
-                "y contains only class 0; a classifier needs at least two "
-                "classes (labels 0..k-1 with k >= 2)"
-            )
+    def fit(self, X: ArrayLike, y: ArrayLike) -> MulticlassPerceptron:
+        """Learn from X of shape (n_samples, n_features) and labels y of
+        shape (n_samples,) (any k >= 2 classes); return ``self``."""
+        X, codes, settings = self._fit(X, y, binary=False)
+        k = self.classes_.size
         W, b = np.zeros((X.shape[1], k)), np.zeros(k)
 
-        def step(x, target, learning_rate):
-            guess = int(np.argmax(x @ W + b))
+        def step(x: Floats, target: int, learning_rate: float) -> bool:
+            z = x @ W + b
+            if not np.all(np.isfinite(z)):
+                raise FloatingPointError
+            guess = int(np.argmax(z))
             if guess == target:
                 return False
             W[:, target] += learning_rate * x
@@ -348,18 +433,20 @@ class MulticlassPerceptron(_PerceptronBase):
             b[guess] -= learning_rate
             return True
 
+        self._learn(lambda: self._run(
+            X, codes, step, lambda: int(np.sum((X @ W + b).argmax(axis=1) != codes)),
+            lambda: (W, b), settings))
         self.n_features_in_ = X.shape[1]
-        self.classes_ = np.arange(k)
-        self._run(X, y, step,
-                  lambda: int(np.sum((X @ W + b).argmax(axis=1) != y)))
         self.coef_, self.intercept_ = W, b
         return self
 
-    def decision_function(self, X: Any) -> np.ndarray:
+    def decision_function(self, X: ArrayLike) -> Floats:
         """Return the scores :math:`XW + b`, shape (n_samples, n_classes)."""
         X = self._check_X(X)
-        return X @ self.coef_ + self.intercept_
+        with np.errstate(over="ignore", invalid="ignore"):
+            return self._finite(X @ self.coef_ + self.intercept_)
 
-    def predict(self, X: Any) -> np.ndarray:
-        """Return the arg max class of every row, shape (n_samples,)."""
-        return self.decision_function(X).argmax(axis=1)
+    def predict(self, X: ArrayLike) -> np.ndarray:
+        """Return the class (from ``classes_``) of the largest score of every row, shape (n_samples,)."""
+        best = self.decision_function(X).argmax(axis=1)  # first: raises NotFittedError
+        return self.classes_[best]

@@ -20,19 +20,23 @@ direction); the matrix form above is its negative mean. Its margin note
 from __future__ import annotations
 
 import warnings
-from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
-from calcnotes._base import ConvergenceWarning, Model, check_W_b, check_X_y
+from calcnotes._base import Classifier, ConvergenceWarning, check_W_b
 from calcnotes._validation import (
+    MAX_ITER,
     as_float_array,
-    check_class_labels,
+    check_finite_output,
     check_int,
     check_positive,
 )
-from calcnotes.activations import _log_softmax, _softmax
-from calcnotes.losses import _targets
+from calcnotes.activations import _softmax
+from calcnotes.losses import _cross_entropy_with_logits, _one_hot, _targets
+from calcnotes.result import DivergenceError
+
+Floats = NDArray[np.float64]
 
 __all__ = [
     "softmax_regression_loss",
@@ -41,7 +45,9 @@ __all__ = [
 ]
 
 
-def _check(X, Y, W, b, l2):
+def _check(
+    X: ArrayLike, Y: ArrayLike, W: ArrayLike, b: ArrayLike, l2: float
+) -> tuple[Floats, Floats, Floats, Floats, float]:
     X = as_float_array(X, "X", ndim=2)
     W, b = check_W_b(W, b, X.shape[1])
     k = W.shape[1]
@@ -54,17 +60,20 @@ def _check(X, Y, W, b, l2):
     return X, Y, W, b, check_positive(l2, "l2", strict=False)
 
 
-def _loss(X, Y, W, b, l2) -> float:
-    return float(-np.sum(Y * _log_softmax(X @ W + b)) / X.shape[0]
-                 + 0.5 * l2 * np.sum(W * W))
+def _loss(X: Floats, Y: Floats, W: Floats, b: Floats, l2: float) -> float:
+    with np.errstate(over="ignore", invalid="ignore"):  # callers check the result
+        return _cross_entropy_with_logits(Y, X @ W + b) + 0.5 * l2 * float(np.sum(W * W))
 
 
-def _gradient(X, Y, W, b, l2) -> tuple[np.ndarray, np.ndarray]:
-    dZ = (_softmax(X @ W + b) - Y) / X.shape[0]  # (n, k)
-    return X.T @ dZ + l2 * W, dZ.sum(axis=0)
+def _gradient(X: Floats, Y: Floats, W: Floats, b: Floats, l2: float) -> tuple[Floats, Floats]:
+    with np.errstate(over="ignore", invalid="ignore"):  # callers check the result
+        dZ = (_softmax(X @ W + b) - Y) / X.shape[0]  # (n, k)
+        return X.T @ dZ + l2 * W, dZ.sum(axis=0)
 
 
-def softmax_regression_loss(X: Any, Y: Any, W: Any, b: Any, l2: float = 0.0) -> float:
+def softmax_regression_loss(
+    X: ArrayLike, Y: ArrayLike, W: ArrayLike, b: ArrayLike, l2: float = 0.0
+) -> float:
     r"""Return the mean cross-entropy of ``softmax(XW + b)`` plus ``l2/2 ||W||^2``.
 
     Computed with the stable log-softmax (finite for any W).
@@ -89,12 +98,14 @@ def softmax_regression_loss(X: Any, Y: Any, W: Any, b: Any, l2: float = 0.0) -> 
     >>> softmax_regression_loss([[1.0, 2.0]], [2], [[0.0] * 3] * 2, [0.0] * 3)  # log 3
     1.0986122886681098
     """
-    return _loss(*_check(X, Y, W, b, l2))
+    loss = _loss(*_check(X, Y, W, b, l2))
+    check_finite_output(loss, "softmax_regression_loss", fix="rescale X or W")
+    return loss
 
 
 def softmax_regression_gradient(
-    X: Any, Y: Any, W: Any, b: Any, l2: float = 0.0
-) -> tuple[np.ndarray, np.ndarray]:
+    X: ArrayLike, Y: ArrayLike, W: ArrayLike, b: ArrayLike, l2: float = 0.0
+) -> tuple[Floats, Floats]:
     r"""Return the gradient ``(dW, db)`` of :func:`softmax_regression_loss`.
 
     .. math:: dW = \frac1n X^T(P - Y) + \lambda W, \qquad
@@ -111,10 +122,12 @@ def softmax_regression_gradient(
     >>> dW, db
     (array([[-1.5,  1.5]]), array([-0.5,  0.5]))
     """
-    return _gradient(*_check(X, Y, W, b, l2))
+    dW, db = _gradient(*_check(X, Y, W, b, l2))
+    check_finite_output(dW, "softmax_regression_gradient", fix="rescale X or W")
+    return dW, db
 
 
-class SoftmaxRegression(Model):
+class SoftmaxRegression(Classifier):
     r"""Multinomial logistic regression trained by full-batch gradient descent.
 
     Minimises :func:`softmax_regression_loss` from ``W = 0, b = 0``.
@@ -138,7 +151,8 @@ class SoftmaxRegression(Model):
     coef_ : ndarray of shape (n_features, n_classes)
     intercept_ : ndarray of shape (n_classes,)
     classes_ : ndarray of shape (n_classes,)
-        ``0..k-1`` with ``k = max(y) + 1``.
+        The distinct labels, sorted; column j of ``coef_`` belongs to
+        ``classes_[j]`` (any labels: ints, strings).
     n_iter_ : int
     loss_history_ : ndarray of shape (n_iter_ + 1,)
     n_features_in_ : int
@@ -166,29 +180,38 @@ class SoftmaxRegression(Model):
         self.l2 = l2
         self.tol = tol
 
-    def fit(self, X: Any, y: Any) -> SoftmaxRegression:
-        """Learn from X of shape (n_samples, n_features) and integer labels y
-        of shape (n_samples,) in 0..k-1; return ``self``."""
+    def fit(self, X: ArrayLike, y: ArrayLike) -> SoftmaxRegression:
+        """Learn from X of shape (n_samples, n_features) and labels y of
+        shape (n_samples,) (any k >= 2 classes); return ``self``."""
+        self._reset()
         learning_rate = check_positive(self.learning_rate, "learning_rate")
-        max_iter = check_int(self.max_iter, "max_iter", minimum=1)
+        max_iter = check_int(self.max_iter, "max_iter", minimum=1, maximum=MAX_ITER)
         l2 = check_positive(self.l2, "l2", strict=False)
         tol = check_positive(self.tol, "tol", strict=False)
-        X, y = check_X_y(X, y)
-        y = check_class_labels(y)
-        k = int(y.max()) + 1
-        if k < 2:
+        X = as_float_array(X, "X", ndim=2)
+        codes = self._encode(y, binary=False)
+        classes = self.classes_
+        del self.classes_  # set again once the fit succeeded
+        if X.shape[0] != codes.shape[0]:
             raise ValueError(
-                "y contains only class 0; a classifier needs at least two "
-                "classes (labels 0..k-1 with k >= 2)"
+                f"X and y must have the same number of samples, got "
+                f"{X.shape[0]} rows in X and {codes.shape[0]} in y; pair every "
+                f"row of X with one label"
             )
-        Y = np.zeros((y.size, k))
-        Y[np.arange(y.size), y] = 1.0
+        k = classes.size
+        Y = _one_hot(codes, k)
         W, b = np.zeros((X.shape[1], k)), np.zeros(k)
         losses = []
         for it in range(max_iter + 1):
             losses.append(_loss(X, Y, W, b, l2))
             dW, db = _gradient(X, Y, W, b, l2)
             norm = np.sqrt(np.sum(dW * dW) + db @ db)
+            if not (np.isfinite(losses[-1]) and np.isfinite(norm)):
+                raise DivergenceError(
+                    f"gradient descent diverged at iteration {it}: the loss or "
+                    f"its gradient overflowed float64 (non-finite); standardise "
+                    f"X or lower learning_rate={learning_rate:g}"
+                )
             if norm <= tol or it == max_iter:
                 break
             W -= learning_rate * dW
@@ -201,21 +224,23 @@ class SoftmaxRegression(Model):
                 ConvergenceWarning, stacklevel=2,
             )
         self.n_features_in_ = X.shape[1]
-        self.classes_ = np.arange(k)
+        self.classes_ = classes
         self.coef_, self.intercept_ = W, b
         self.n_iter_ = it
         self.loss_history_ = np.array(losses)
         return self
 
-    def decision_function(self, X: Any) -> np.ndarray:
+    def decision_function(self, X: ArrayLike) -> Floats:
         """Return the logits :math:`XW + b`, shape (n_samples, n_classes)."""
         X = self._check_X(X)
-        return X @ self.coef_ + self.intercept_
+        with np.errstate(over="ignore", invalid="ignore"):
+            return self._finite(X @ self.coef_ + self.intercept_)
 
-    def predict_proba(self, X: Any) -> np.ndarray:
-        """Return ``softmax(XW + b)``, shape (n_samples, n_classes)."""
+    def predict_proba(self, X: ArrayLike) -> Floats:
+        """Return ``softmax(XW + b)``, shape (n_samples, n_classes), columns in ``classes_`` order."""
         return _softmax(self.decision_function(X))
 
-    def predict(self, X: Any) -> np.ndarray:
-        """Return the most probable class of every row, shape (n_samples,)."""
-        return self.decision_function(X).argmax(axis=1)
+    def predict(self, X: ArrayLike) -> np.ndarray:
+        """Return the most probable class (from ``classes_``) of every row, shape (n_samples,)."""
+        best = self.decision_function(X).argmax(axis=1)  # first: raises NotFittedError
+        return self.classes_[best]

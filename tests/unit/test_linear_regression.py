@@ -56,7 +56,7 @@ def test_gradient_against_sympy():
 def test_closed_form_simple_matches_lstsq_and_the_notes_formula():
     x = rng.uniform(0, 10, 30)
     t = 2.0 - 0.5 * x + rng.normal(size=30)
-    theta0, theta1 = closed_form_simple(x, t)
+    theta1, theta0 = closed_form_simple(x, t)   # (w, b): slope first, as normal_equations
     w, b = lstsq_with_intercept(x[:, None], t)
     assert theta1 == pytest.approx(w[0], rel=1e-12)
     assert theta0 == pytest.approx(b, rel=1e-12)
@@ -67,8 +67,30 @@ def test_closed_form_simple_matches_lstsq_and_the_notes_formula():
 
 def test_closed_form_simple_is_stable_far_from_the_origin():
     x = 1e8 + np.arange(5.0)
-    theta0, theta1 = closed_form_simple(x, 3.0 * np.arange(5.0))
+    theta1, theta0 = closed_form_simple(x, 3.0 * np.arange(5.0))
     assert theta1 == pytest.approx(3.0, rel=1e-12)
+
+
+def test_closed_forms_share_the_order_w_b_and_survive_extreme_scales():
+    x = np.array([0.0, 1.0, 2.0, 4.0])
+    t = np.array([1.0, 2.5, 5.5, 8.0])
+    w1, b1 = closed_form_simple(x, t)
+    w, b = normal_equations(x[:, None], t)
+    assert (w1, b1) == pytest.approx((w[0], b), rel=1e-14)
+    # x near 1e200: sum of squares would overflow without the exact rescaling
+    assert closed_form_simple(1e200 * x, t) == pytest.approx((w1 * 1e-200, b1), rel=1e-13)
+    w_big, b_big = normal_equations(1e300 * x[:, None], 1e-300 * t)
+    assert w_big[0] == pytest.approx(w1 * 1e-600, rel=1e-13, abs=0) or w1 * 1e-600 == 0
+    assert b_big == pytest.approx(b1 * 1e-300, rel=1e-13)
+    with pytest.raises(ValueError, match=r"closed_form_simple overflowed float64.*rescale x or y"):
+        closed_form_simple([0.0, 1e-300, 2e-300], [0.0, 1e300, 2e300])
+
+
+def test_refit_resets_learned_attributes():
+    model = LinearRegression(solver="gd", learning_rate=0.1).fit(X, y)
+    assert hasattr(model, "loss_history_")
+    model.set_params(solver="normal").fit(X, y)
+    assert not hasattr(model, "loss_history_") and model.n_iter_ == 0
 
 
 def test_normal_equations_match_lstsq():
@@ -145,7 +167,7 @@ def test_bad_inputs():
         LinearRegression(solver="gd", max_iter=2.5).fit(X, y)
     with pytest.raises(NotFittedError, match="call fit"):
         LinearRegression().predict(X)
-    with pytest.raises(ValueError, match="has 2 features.*3 were expected"):
+    with pytest.raises(ValueError, match="X has 2 features, but LinearRegression is expecting 3"):
         LinearRegression().fit(X, y).predict(X[:, :2])
     with pytest.raises(ValueError, match="X contains NaN"):
         LinearRegression().fit(np.where(X > 2, np.nan, X), y)

@@ -142,10 +142,22 @@ def test_convergence_warnings():
         LogisticRegression(max_iter=1).fit(X, y)
 
 
+def test_any_two_labels_map_through_classes():
+    # -1/+1 or strings: the same model as 0/1, with classes_[1] as label 1
+    base = LogisticRegression(l2=0.1).fit(X, y)
+    signed = LogisticRegression(l2=0.1).fit(X, np.where(y == 0, -1, 1))
+    named = LogisticRegression(l2=0.1).fit(X, np.where(y == 0, "no", "yes"))
+    np.testing.assert_array_equal(signed.classes_, [-1, 1])
+    np.testing.assert_array_equal(named.classes_, ["no", "yes"])
+    np.testing.assert_allclose(signed.coef_, base.coef_, rtol=1e-12)
+    np.testing.assert_array_equal(named.predict(X), np.where(base.predict(X) == 1, "yes", "no"))
+
+
 def test_bad_inputs():
-    with pytest.raises(ValueError, match="only the labels 0 and 1, got -1.0"
-                       r".*\(y == positive_label\)"):
-        LogisticRegression().fit(X, np.where(y == 0, -1, 1))
+    with pytest.raises(ValueError, match=r"binary classifier but y has 3 classes.*SoftmaxRegression"):
+        LogisticRegression().fit(X, np.arange(len(y)) % 3)
+    with pytest.raises(ValueError, match=r"only one class.*two classes"):
+        LogisticRegression().fit(X, np.ones(len(y)))
     with pytest.raises(ValueError, match="solver must be one of 'newton', 'gd'"):
         LogisticRegression(solver="lbfgs").fit(X, y)
     with pytest.raises(ValueError, match="l2 must be >= 0"):

@@ -216,10 +216,14 @@ def test_bad_inputs():
         MLP(learning_rate=0).fit(XOR_X, XOR_y)
     with pytest.raises(ValueError, match="4 rows in X and 3 in y"):
         MLP().fit(XOR_X, XOR_y[:3])
-    with pytest.raises(ValueError, match="only class 0"):
+    with pytest.raises(ValueError, match=r"only one class \(0\)"):
         MLP().fit(XOR_X, 0 * XOR_y)
-    with pytest.raises(ValueError, match="only the labels 0 and 1"):
-        MLP(output="sigmoid").fit(XOR_X, XOR_y + 1)
+    with pytest.raises(ValueError, match=r"binary classifier but y has 3 classes.*output='softmax'"):
+        MLP(output="sigmoid").fit(XOR_X, [0, 1, 2, 1])
+    with pytest.raises(TypeError, match=r"hidden_sizes must be a tuple.*\(\) for no hidden layer"):
+        MLP(hidden_sizes=None).fit(XOR_X, XOR_y)
+    with pytest.raises(ValueError, match=r"hidden_sizes\[0\] must be >= 1"):
+        MLP(hidden_sizes=(0,)).fit(XOR_X, XOR_y)
     with pytest.raises(ValueError, match="only 0 and 1 for output='sigmoid'"):
         MLP(output="sigmoid").fit(XOR_X, np.full((4, 2), 0.5))
     with pytest.raises(TypeError, match="use predict"):
@@ -238,12 +242,18 @@ def test_bad_inputs():
     _, cache = forward(XOR_X, params)
     with pytest.raises(ValueError, match="cache is missing.*pass the cache"):
         backward(XOR_y, params, {"A0": XOR_X})
+    with pytest.raises(TypeError, match="cache must be the dict returned by forward"):
+        backward(XOR_y, params, None)
+    _, tanh_cache = forward(XOR_X, params, activation="tanh")
+    with pytest.raises(ValueError, match=r"cache\['A1'\] is not what params give.*activation='sigmoid'"):
+        backward(XOR_y, params, tanh_cache)   # forward ran with tanh, backward told sigmoid
     with pytest.raises(ValueError, match=r"Y must have shape \(4, 2\)"):
         backward(np.zeros((4, 3)), params, cache)
     with pytest.raises(ValueError, match="labels 0..1, got 2.0"):
         backward([0, 1, 2, 0], params, cache)
+    _, sigmoid_cache = forward(XOR_X, params, output="sigmoid")
     with pytest.raises(ValueError, match="targets in \\[0, 1\\]"):
-        backward(np.full((4, 2), 2.0), params, cache, output="sigmoid")
+        backward(np.full((4, 2), 2.0), params, sigmoid_cache, output="sigmoid")
     with pytest.raises(ValueError, match="at least an input and an output"):
         init_params((3,))
     with pytest.raises(TypeError, match="sequence of ints"):
@@ -252,3 +262,22 @@ def test_bad_inputs():
         init_params((3, 0, 2))
     with pytest.raises(ValueError, match="NaN"):
         MLP().fit(np.where(XOR_X > 0, np.nan, 0), XOR_y)
+
+
+def test_failed_fit_leaves_no_learned_attribute():
+    model = MLP(hidden_sizes=(3,), epochs=5).fit(XOR_X, XOR_y)
+    assert hasattr(model, "classes_")
+    with pytest.raises(ValueError):
+        model.set_params(learning_rate=1e300).fit(XOR_X, XOR_y)
+    assert not [name for name in vars(model) if name.endswith("_")]
+    # a regression refit drops the classes of an earlier classification fit
+    model.set_params(learning_rate=0.1, output="identity").fit(XOR_X, XOR_y)
+    assert not hasattr(model, "classes_")
+
+
+def test_labels_map_through_classes():
+    names = np.array(["no", "yes"])[XOR_y]
+    model = MLP(hidden_sizes=(4,), activation="tanh", output="sigmoid",
+                learning_rate=0.5, epochs=1000).fit(XOR_X, names)
+    np.testing.assert_array_equal(model.classes_, ["no", "yes"])
+    np.testing.assert_array_equal(model.predict(XOR_X), names)

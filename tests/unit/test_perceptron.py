@@ -127,23 +127,30 @@ def test_non_separable_data_warns():
 
 def test_bad_inputs():
     X, y = separable_binary()
-    with pytest.raises(ValueError, match="only the labels 0 and 1.*positive_label"):
-        Perceptron().fit(X, 2 * y - 1)
+    # any two labels work (classes_); three do not
+    signed = Perceptron().fit(X, 2 * y - 1)
+    np.testing.assert_array_equal(signed.predict(X), 2 * Perceptron().fit(X, y).predict(X) - 1)
+    with pytest.raises(ValueError, match=r"binary classifier but y has 3 classes.*MulticlassPerceptron"):
+        Perceptron().fit(X, np.arange(len(y)) % 3)
     with pytest.raises(ValueError, match="learning_rate must be > 0"):
         Perceptron(learning_rate=0).fit(X, y)
     with pytest.raises(ValueError, match="max_iter must be >= 1"):
         MulticlassPerceptron(max_iter=0).fit(X, y)
     with pytest.raises(NotFittedError, match="call fit"):
         MulticlassPerceptron().predict(X)
-    with pytest.raises(ValueError, match="integer class labels.*np.unique"):
+    with pytest.raises(ValueError, match=r"Unknown label type: continuous.*regressor"):
         MulticlassPerceptron().fit(X, y + 0.5)
-    with pytest.raises(ValueError, match="only class 0.*at least two classes"):
+    with pytest.raises(ValueError, match=r"only one class \(0\).*at least two classes"):
         MulticlassPerceptron().fit(X, 0 * y)
+    with pytest.raises(TypeError, match=r"shuffle must be True or False"):
+        Perceptron(shuffle="yes").fit(X, y)
+    with pytest.raises(ValueError, match=r"random_state must be a non-negative int seed"):
+        Perceptron(random_state=-1).fit(X, y)
     with pytest.raises(ValueError, match="W has 3 rows but X has 2 features"):
         multiclass_perceptron_criterion(X, y, np.zeros((3, 2)), np.zeros(2))
     with pytest.raises(ValueError, match=r"b must have shape \(2,\)"):
         multiclass_perceptron_criterion_gradient(X, y, np.zeros((2, 2)), np.zeros(3))
     with pytest.raises(ValueError, match="labels 0..1, got 2.0"):
         multiclass_perceptron_criterion(X, y + 1, np.zeros((2, 2)), np.zeros(2))
-    with pytest.raises(ValueError, match="has 3 features.*2 were expected"):
+    with pytest.raises(ValueError, match="X has 3 features, but .* is expecting 2 features"):
         Perceptron().fit(X, y).predict(np.zeros((1, 3)))
