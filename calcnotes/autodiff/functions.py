@@ -1,5 +1,8 @@
 r"""Elementwise functions of Tensors: exp, log, sigmoid, tanh, relu.
 
+Each takes a Tensor (or array_like) of any shape and returns a Tensor of the
+same shape.
+
 An elementwise function :math:`y_i = f(x_i)` has a diagonal Jacobian,
 :math:`J = \operatorname{diag}(f'(x))`, so its vector-Jacobian product is
 the elementwise product :math:`J^T G = f'(x) \odot G`: the backward step of

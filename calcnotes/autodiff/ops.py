@@ -32,6 +32,15 @@ def _broadcast_shape(a: Tensor, b: Tensor, op: str) -> None:
 def add(a: Any, b: Any) -> Tensor:
     """Return ``a + b`` (broadcasting); the gradient passes to both unchanged.
 
+    Parameters
+    ----------
+    a, b : Tensor or array_like
+        Shapes that broadcast (numpy's rule), e.g. (n, k) and (k,).
+
+    Returns
+    -------
+    Tensor of the broadcast shape
+
     Examples
     --------
     >>> W = Tensor([[1.0, 2.0], [3.0, 4.0]]); b = Tensor([10.0, 20.0])
@@ -54,6 +63,15 @@ def add(a: Any, b: Any) -> Tensor:
 
 def mul(a: Any, b: Any) -> Tensor:
     """Return the elementwise product ``a * b`` (broadcasting).
+
+    Parameters
+    ----------
+    a, b : Tensor or array_like
+        Shapes that broadcast (numpy's rule).
+
+    Returns
+    -------
+    Tensor of the broadcast shape
 
     Examples
     --------
@@ -131,6 +149,18 @@ def sum(x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = Fals
     """Return the sum of the entries of `x` (over `axis`, default all).
 
     Backward: every summed entry receives the gradient of its sum.
+
+    Parameters
+    ----------
+    x : Tensor or array_like, any shape
+    axis : int, tuple of int or None, default None
+        The axes to sum over (None: all of them).
+    keepdims : bool, default False
+        Keep the summed axes, with size 1.
+
+    Returns
+    -------
+    Tensor of the shape of ``np.sum(x, axis, keepdims=keepdims)``
 
     Examples
     --------
