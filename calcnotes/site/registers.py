@@ -39,6 +39,8 @@ def source_line(source: str | None, checks: int, src_uri: str, notebook: str | N
     parts = []
     if source:
         parts.append(f"Written from the handwritten notes ({source})")
+    elif notebook:  # a chapter with no source: written for the book
+        parts.append("Written for this book (the handwritten notes do not cover it)")
     if checks:
         noun = "check" if checks == 1 else "checks"
         errata = posixpath.relpath(ERRATA_PAGE, posixpath.dirname(src_uri) or ".")
