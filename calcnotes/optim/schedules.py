@@ -63,6 +63,15 @@ class StepDecay(Schedule):
 
     .. math:: \eta_k = \eta\, \gamma^{\lfloor k / s \rfloor}, \quad s = \text{step\_size}
 
+    Parameters
+    ----------
+    learning_rate : float
+        :math:`\eta > 0`, the rate of the first `step_size` steps.
+    step_size : int
+        :math:`s \ge 1`: steps between two decays.
+    gamma : float, default 0.1
+        :math:`\gamma` in (0, 1]: the factor of each decay.
+
     Examples
     --------
     >>> schedule = StepDecay(0.1, step_size=2, gamma=0.5)
@@ -88,6 +97,14 @@ class ExponentialDecay(Schedule):
     r"""Multiply the rate by `gamma` at every step.
 
     .. math:: \eta_k = \eta\, \gamma^{k}
+
+    Parameters
+    ----------
+    learning_rate : float
+        :math:`\eta > 0`, the rate of step 0.
+    gamma : float
+        :math:`\gamma` in (0, 1]; ``gamma = r ** (1 / K)`` reaches
+        :math:`r\,\eta` at step K.
 
     Examples
     --------
@@ -118,6 +135,14 @@ class InverseTimeDecay(Schedule):
     classical condition (Robbins and Monro) under which stochastic gradient
     descent converges to the minimum instead of hovering near it.
 
+    Parameters
+    ----------
+    learning_rate : float
+        :math:`\eta > 0`, the rate of step 0.
+    decay : float
+        :math:`d \ge 0`: the rate is halved at step :math:`1/d` (0 keeps it
+        constant).
+
     Examples
     --------
     >>> schedule = InverseTimeDecay(0.1, decay=1.0)
@@ -145,6 +170,15 @@ class CosineDecay(Schedule):
 
     and :math:`\eta_k = \eta_{\min}` after step K. Flat at the start, steepest
     in the middle, flat again at the end.
+
+    Parameters
+    ----------
+    learning_rate : float
+        :math:`\eta > 0`, the rate of step 0.
+    n_steps : int
+        :math:`K \ge 1`: the step at which the rate reaches `min_rate`.
+    min_rate : float, default 0.0
+        :math:`\eta_{\min}`, between 0 and `learning_rate`.
 
     Examples
     --------
