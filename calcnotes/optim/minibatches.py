@@ -184,7 +184,9 @@ def stochastic_gradient(grad_batch: Callable, *arrays: Any, batch_size: int,
     arguments, epoch after epoch without end, so any optimiser of
     :mod:`calcnotes.optim` becomes its stochastic version:
     ``heavy_ball(stochastic_gradient(...), x0, rate, momentum=0, tol=0,
-    max_iter=epochs * batches_per_epoch)`` is minibatch SGD.
+    max_iter=epochs * batches_per_epoch)`` is minibatch SGD. (The optimiser
+    calls it once more after its last step, for its stopping test, so
+    ``n_calls`` ends at ``max_iter + 1``.)
 
     Parameters
     ----------

@@ -419,6 +419,7 @@ def test_minibatch_sgd_is_the_plain_loop():
         theta = theta - 0.01 * _grad_batch(theta, xb, yb)
         path.append(theta)
     np.testing.assert_array_equal(result.path, np.array(path))
+    assert g.n_calls == 3 * epochs + 1                # and once for the stopping test
 
 
 # --- package ------------------------------------------------------------------
