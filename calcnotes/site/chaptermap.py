@@ -87,33 +87,35 @@ def end_links(entry: dict, chapters: list[dict], titles: dict[str, str]) -> str:
 
 
 def draw(chapters: list[dict]):
-    """The dependency figure: chapters by depth from left to right, an arrow per need.
+    """The dependency figure: chapters by depth from top to bottom, an arrow per need.
 
+    One row per depth, so that a long chain of chapters makes a tall figure
+    that stays readable at the width of the page.
     Returns the matplotlib figure (draw it with ``calcnotes.site.figure_html``).
     """
     from calcnotes.site.figures import new_figure
 
     depth = levels(chapters)
-    columns: dict[int, list[str]] = {}
+    rows: dict[int, list[str]] = {}
     for entry in chapters:
-        columns.setdefault(depth[entry["page"]], []).append(entry["page"])
-    tallest = max(len(c) for c in columns.values())
-    fig, ax = new_figure(width=2.1 * len(columns) + 1, height=0.55 * tallest + 1)
+        rows.setdefault(depth[entry["page"]], []).append(entry["page"])
+    widest = max(len(r) for r in rows.values())
+    fig, ax = new_figure(width=2.5 * widest + 0.4, height=0.62 * len(rows) + 0.5)
     where = {}
-    for col, pages in columns.items():
-        for row, page in enumerate(pages):
-            where[page] = (col, (tallest - len(pages)) / 2 + row)
+    for row, pages in rows.items():
+        for col, page in enumerate(pages):
+            where[page] = ((widest - len(pages)) / 2 + col, row)
     titles = {e["page"]: e["title"] for e in chapters}
     for entry in chapters:
         x1, y1 = where[entry["page"]]
         for need in entry["needs"]:
             x0, y0 = where[need]
-            ax.annotate("", xy=(x1 - 0.42, y1), xytext=(x0 + 0.42, y0),
+            ax.annotate("", xy=(x1, y1 - 0.2), xytext=(x0, y0 + 0.2),
                         arrowprops={"arrowstyle": "->", "color": "0.55", "linewidth": 0.8})
     for page, (x, y) in where.items():
-        ax.text(x, y, titles[page], ha="center", va="center", fontsize=7.5,
+        ax.text(x, y, titles[page], ha="center", va="center", fontsize=8,
                 bbox={"boxstyle": "round,pad=0.3", "facecolor": "white", "edgecolor": "0.3"})
-    ax.set(xlim=(-0.6, len(columns) - 0.4), ylim=(tallest - 0.4, -0.6))
+    ax.set(xlim=(-0.5, widest - 0.5), ylim=(len(rows) - 0.5, -0.5))
     ax.axis("off")
     ax.grid(False)
     return fig
