@@ -286,3 +286,13 @@ def test_errata_register_is_complete_and_classified(build_report: dict):
     assert not _FALSE_ERRATA & {r["key"] for r in records}
     assert all(r["kind"] == "slip" for r in records if r["key"] in _TRANSCRIPTION_SLIPS)
     assert all(r["where"].startswith("seed 00") for r in records)
+
+
+def test_a_page_run_by_the_parallel_helper_that_fails_is_reported_by_file_and_line(tmp_path: Path):
+    """The helper runs the last pages; one of them fails: the main build runs it itself and names it."""
+    pages = {f"p{k}.md": f'# Page {k}\n\n```python exec="on" session="p{k}"\nx = {k}\nassert x == {k}\n```\n'
+             for k in range(4)}
+    pages["p3.md"] = '# Page 3\n\n```python exec="on" session="p3"\nx = 3\nassert x == 4, "x should be 4"\n```\n'
+    ok, output, docs = build_tiny(tmp_path, pages)
+    assert not ok
+    assert f"{(docs / 'p3.md').resolve()}:5" in output and "x should be 4" in output

@@ -32,6 +32,12 @@ def test_docs_have_executable_blocks():
     assert len(PAGES) >= 20
 
 
+def test_the_build_ran_pages_in_parallel(build_report: dict):
+    """The pages MkDocs reaches last ran in the second process (calcnotes.site.parallel)."""
+    helped = [page for page, entry in build_report["pages"].items() if entry.get("parallel")]
+    assert len(helped) >= 5, helped
+
+
 @pytest.mark.parametrize("page", PAGES)
 def test_page_blocks_ran_and_passed(page: str, build_report: dict):
     source = (DOCS / page).read_text(encoding="utf-8")
@@ -42,5 +48,5 @@ def test_page_blocks_ran_and_passed(page: str, build_report: dict):
     checks, blocks = page_checks(source)
     assert (entry["blocks"], entry["ran"]) == (blocks, blocks), f"docs/{page}: not every block ran"
     assert entry["checks"] == checks
-    assert entry["cached"] is False  # the test build runs everything fresh
+    assert entry["cached"] is False  # the test build runs everything fresh (the helper's runs included)
     assert entry["references"] == len({ref.text for ref in find_references(source)})

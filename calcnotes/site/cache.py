@@ -129,6 +129,13 @@ class ExecutionCache:
         (self.hits if fresh else self.misses).append(src_uri)
         return entry if fresh else None
 
+    def peek(self, src_uri: str, source: str) -> bool:
+        """Whether a fresh entry exists for the page (without counting a hit or a miss)."""
+        hits, misses = len(self.hits), len(self.misses)
+        found = self.lookup(src_uri, source) is not None
+        del self.hits[hits:], self.misses[misses:]
+        return found
+
     def _module_digest(self, name: str) -> str:
         parts = name.split(".")[1:]
         base = self.package_dir.joinpath(*parts)
@@ -146,11 +153,14 @@ class ExecutionCache:
         tmp.replace(path)
 
     def all_modules(self) -> dict[str, str]:
-        """Every numerics module's digest (the lab notebook's key)."""
+        """Every numerics module's digest, subpackages included (the lab notebook's key)."""
         found = {}
-        for path in sorted(self.package_dir.glob("*.py")):
-            name = "calcnotes" if path.name == "__init__.py" else f"calcnotes.{path.stem}"
-            found[name] = _file_digest(path)
+        for path in sorted(self.package_dir.rglob("*.py")):
+            parts = path.relative_to(self.package_dir).with_suffix("").parts
+            if parts[0] == "site":
+                continue
+            parts = parts[:-1] if parts[-1] == "__init__" else parts
+            found[".".join(("calcnotes", *parts))] = _file_digest(path)
         return found
 
 

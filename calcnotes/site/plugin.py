@@ -42,7 +42,19 @@ from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 
-from calcnotes.site import adapters, apilinks, chaptermap, computed, glossary, guard, katex, notebook, notebooks, registers
+from calcnotes.site import (
+    adapters,
+    apilinks,
+    chaptermap,
+    computed,
+    glossary,
+    guard,
+    katex,
+    notebook,
+    notebooks,
+    parallel,
+    registers,
+)
 from calcnotes.site.cache import Entry, ExecutionCache, code_digest, loaded_calcnotes_modules, unload_calcnotes
 from calcnotes.site.checks import count_checks, expand_checks
 from calcnotes.site.fences import ExecBlock, find_exec_blocks
@@ -93,6 +105,7 @@ class BuildState:
     api_targets: dict[str, str] = field(default_factory=dict)
     full_content: dict[str, str] = field(default_factory=dict)
     uncacheable: set[str] = field(default_factory=set)
+    from_helper: set[str] = field(default_factory=set)  # pages run by the parallel helper
     notebook_key: str | None = None
     notebook_replayed: bool = False
 
@@ -108,6 +121,8 @@ class CalcnotesPlugin(BasePlugin[CalcnotesConfig]):
         self.files = None
         self.nav_pages: list = []
         self.prefetch: notebook.Prefetch | None = None
+        self.helper: parallel.Helper | None = None
+        self.helper_cache: ExecutionCache | None = None
         self.chapters: list[dict] = []
         self.terms: list[dict] = []
 
@@ -181,7 +196,28 @@ class CalcnotesPlugin(BasePlugin[CalcnotesConfig]):
             checks = sum(count_checks(b.code) for b in blocks)
             self.state.pages[file.src_uri] = PageInfo(where, source, blocks, checks, sessions)
         self._prefetch_notebooks(files, config)
+        self._start_helper(files, config)
         return files
+
+    def _start_helper(self, files, config) -> None:
+        """Hand the pages MkDocs reaches last to a second build process (see calcnotes.site.parallel)."""
+        self._stop_helper()
+        if self.command != "build" or os.environ.get("CALCNOTES_PARALLEL", "1") == "0" or not config.config_file_path:
+            return
+        order = [f.src_uri for f in files.documentation_pages() if f.src_uri in self.state.pages]
+        weight = {src: sum(len(b.code) for b in info.blocks) for src, info in self.state.pages.items()}
+        if self.cache is not None:  # pages the cache already has need no helper
+            weight = {src: w for src, w in weight.items() if not self.cache.peek(src, self.state.pages[src].source)}
+        pages = parallel.choose(order, weight)
+        if len(pages) < 2:
+            return
+        self.helper = parallel.Helper(Path(config.config_file_path), Path(config.docs_dir), pages)
+        self.helper_cache = ExecutionCache(self.helper.folder, _PACKAGE)
+
+    def _stop_helper(self) -> None:
+        if self.helper is not None:
+            self.helper.close()
+        self.helper, self.helper_cache = None, None
 
     def _prefetch_notebooks(self, files, config) -> None:
         """Start the lab notebooks' kernels now, beside the build (see notebook.Prefetch)."""
@@ -208,6 +244,11 @@ class CalcnotesPlugin(BasePlugin[CalcnotesConfig]):
         if info is None:  # not a Markdown page of this site (a notebook): nothing of ours to run
             return markdown
         entry = self.cache.lookup(src, info.source) if self.cache and info.blocks else None
+        if entry is None and self.helper is not None and src in self.helper.pages:
+            if self.helper.wait_for(src, self.helper_cache._path(src)):
+                entry = self.helper_cache.lookup(src, info.source)
+            if entry is not None:
+                state.from_helper.add(src)
         if entry is not None:
             state.replay[src], state.replayed[src] = entry, 0
             self._errata().restore(entry.errata, page=src, title=page.title)
@@ -419,9 +460,13 @@ class CalcnotesPlugin(BasePlugin[CalcnotesConfig]):
             rows = sorted(state.timings.items(), key=lambda item: -item[1])
             print(f"render time per page ({sum(state.timings.values()):.1f} s in all):")
             for name, seconds in rows:
-                print(f"  {seconds:6.2f} s  {name}{'  (cached)' if name in state.replay else ''}")
+                how = "  (parallel)" if name in state.from_helper else "  (cached)" if name in state.replay else ""
+            print(f"  {seconds:6.2f} s  {name}{how}")
         if self.cache is not None:
             log.info("execution cache: %d page(s) replayed, %d run", len(self.cache.hits), len(self.cache.misses))
+        if self.helper is not None:
+            log.info("parallel helper: ran %d of its %d page(s)", len(state.from_helper), len(self.helper.pages))
+        self._stop_helper()
         report = self.config.report or os.environ.get("CALCNOTES_REPORT")
         if report:
             self._write_report(Path(report))
@@ -439,7 +484,8 @@ class CalcnotesPlugin(BasePlugin[CalcnotesConfig]):
                 "blocks": len(info.blocks),
                 "ran": ran,
                 "checks": info.checks,
-                "cached": src in self.state.replay,
+                "cached": src in self.state.replay and src not in self.state.from_helper,
+                "parallel": src in self.state.from_helper,
                 "references": len(self.state.refs[src].refs) if src in self.state.refs else 0,
                 "failures": [
                     {"at": guard.locate(f, info.blocks, info.where), "error": guard.summary(f.message)}
@@ -452,6 +498,7 @@ class CalcnotesPlugin(BasePlugin[CalcnotesConfig]):
         path.write_text(json.dumps({"pages": pages, "errata": errata, "formulas": formulas}, indent=1), encoding="utf-8")
 
     def on_shutdown(self) -> None:
+        self._stop_helper()
         katex.close()
 
     # ------------------------------------------------------------ helpers

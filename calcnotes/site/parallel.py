@@ -1,0 +1,107 @@
+"""Run part of the site's pages in a second process, beside the build (two cores, two builds).
+
+MkDocs renders pages one after another, in one process. Running the chapters'
+blocks is most of a cold build, and this machine has two cores: so at the
+start of a build the plugin hands the pages that MkDocs will reach last to a
+helper, a second ``mkdocs build`` of just those pages (quiet, not strict,
+into a throw-away folder), whose only product is an execution-cache entry per
+page (``calcnotes.site.cache``) in a folder of its own. When the main build
+reaches such a page it waits for its entry and replays it, exactly as the
+execution cache replays a page; a page the helper could not run (it failed,
+or the helper died) is simply run by the main build, which then reports any
+failure with its file and line as usual.
+
+Nothing is reused from an earlier build: the helper's entries are computed in
+this build, from the same sources, so a build with the cache off is still
+computed fresh. ``CALCNOTES_PARALLEL=0`` turns the helper off.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+
+__all__ = ["Helper", "choose"]
+
+
+def choose(order: list[str], weight: dict[str, int], share: float = 0.5) -> list[str]:
+    """The pages at the end of ``order`` that make up about ``share`` of the total weight.
+
+    >>> choose(["a", "b", "c", "d"], {"a": 1, "b": 1, "c": 1, "d": 1})
+    ['c', 'd']
+    """
+    total = sum(weight.get(p, 0) for p in order)
+    picked, acc = [], 0
+    for page in reversed(order):
+        if acc >= share * total:
+            break
+        if weight.get(page, 0):
+            picked.append(page)
+            acc += weight[page]
+    return picked[::-1]
+
+
+class Helper:
+    """A second ``mkdocs build`` that runs ``pages`` and leaves their cache entries in ``folder``."""
+
+    def __init__(self, config_file: Path, docs_dir: Path, pages: list[str]) -> None:
+        self.pages = set(pages)
+        self.work = Path(tempfile.mkdtemp(prefix="calcnotes-parallel-"))
+        self.folder = self.work / "cache"
+        config = yaml.safe_load(config_file.read_text(encoding="utf-8"))
+        keep = set(pages) | {"errata.md", "index.md"}
+        config.update({
+            "docs_dir": str(docs_dir),
+            "site_dir": str(self.work / "site"),
+            "strict": False,
+            "nav": sorted(keep),
+            # Only these pages: the rest (the lab, the API reference) costs time and is not needed.
+            "exclude_docs": "\n".join(
+                f"/{p.relative_to(docs_dir).as_posix()}" for p in sorted(docs_dir.rglob("*"))
+                if p.is_file() and p.suffix in {".md", ".py", ".ipynb"} and p.relative_to(docs_dir).as_posix() not in keep
+            ) + "\noverrides/\n",
+        })
+        if "custom_dir" in config.get("theme", {}):
+            config["theme"]["custom_dir"] = str((config_file.parent / config["theme"]["custom_dir"]).resolve())
+        config["watch"] = []
+        config["plugins"] = [
+            {"calcnotes": {"cache": True, "cache_dir": str(self.folder)}} if p == "calcnotes" else p
+            for p in config["plugins"]
+            if not (isinstance(p, dict) and ("mkdocs-jupyter" in p or "mkdocstrings" in p))
+        ]
+        (self.work / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+        env = {**os.environ, "CALCNOTES_PARALLEL": "0", "CALCNOTES_CACHE": "1", "NO_MKDOCS_2_WARNING": "1"}
+        env.pop("CALCNOTES_REPORT", None)
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(self.work / "mkdocs.yml")],
+            cwd=Path.cwd(), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+
+    def wait_for(self, src_uri: str, entry_path: Path, timeout: float = 600) -> bool:
+        """Wait until the helper has written the page's entry (True) or has stopped (False)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if entry_path.exists():
+                return True
+            if self.proc.poll() is not None:
+                return entry_path.exists()
+            time.sleep(0.05)
+        return False
+
+    def close(self) -> None:
+        """Stop the helper (if still running) and remove its folder."""
+        import shutil
+
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+        shutil.rmtree(self.work, ignore_errors=True)
