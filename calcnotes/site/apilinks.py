@@ -21,7 +21,7 @@ from calcnotes.site.fences import split_fences
 __all__ = ["link_api_names", "public_names"]
 
 # The site helpers chapters use, documented on the API pages like the numerics.
-_SITE_HELPERS = ("errata", "figures", "tex")
+_SITE_HELPERS = ("errata", "cheatsheet", "figures", "slider", "tex")
 
 # `name` or `name(...)` not already inside a link ([`name`] or [`name`](...)).
 _CODE = re.compile(r"(?<!\[)`(?P<name>(?:calcnotes\.)?[A-Za-z_][\w.]*)(?P<call>\(\))?`(?!\]|\()")
