@@ -20,6 +20,7 @@ although scikit-learn is not a dependency of the package:
 from __future__ import annotations
 
 import inspect
+import sys
 from typing import Any, ClassVar
 
 import numpy as np
@@ -32,6 +33,26 @@ __all__ = ["ConvergenceWarning", "NotFittedError"]
 
 class NotFittedError(ValueError, AttributeError):
     """Raised when ``predict`` is called before ``fit`` (as in sklearn)."""
+
+
+_SKLEARN_NOT_FITTED: dict[type, type] = {}
+
+
+def _not_fitted(message: str) -> NotFittedError:
+    """A NotFittedError that is also scikit-learn's, once scikit-learn is loaded.
+
+    scikit-learn's checks catch its own class; the package must not import
+    scikit-learn, so the combined class is made only when scikit-learn is
+    already in ``sys.modules`` (that is, when the caller uses it).
+    """
+    exceptions = sys.modules.get("sklearn.exceptions")
+    theirs = getattr(exceptions, "NotFittedError", None)
+    if theirs is None:
+        return NotFittedError(message)
+    if theirs not in _SKLEARN_NOT_FITTED:
+        _SKLEARN_NOT_FITTED[theirs] = type("NotFittedError", (NotFittedError, theirs), {
+            "__module__": __name__, "__doc__": NotFittedError.__doc__})
+    return _SKLEARN_NOT_FITTED[theirs](message)  # type: ignore[no-any-return]
 
 
 class ConvergenceWarning(UserWarning):
@@ -84,18 +105,19 @@ class Model:
                 changed.append(f"{p.name}={value!r}")
         return f"{type(self).__name__}({', '.join(changed)})"
 
+    _private_fitted: ClassVar[tuple[str, ...]] = ()
+    """Private attributes that fit sets (public ones end in ``_``)."""
+
     def _reset(self) -> None:
         """Forget everything a previous fit learned (attributes ending in ``_``)."""
         for name in list(vars(self)):
-            if name.endswith("_") and not name.startswith("__"):
+            if (name.endswith("_") and not name.startswith("_")) or name in self._private_fitted:
                 delattr(self, name)
-            elif name.startswith("_") and not name.startswith("__"):
-                delattr(self, name)  # private fitted state, e.g. _y_ndim
 
     def _check_X(self, X: ArrayLike) -> NDArray[np.float64]:
         """Validate X at predict time against what fit saw."""
         if not hasattr(self, "n_features_in_"):
-            raise NotFittedError(
+            raise _not_fitted(
                 f"this {type(self).__name__} is not fitted yet; call "
                 f"fit(X, y) before using it to predict"
             )
@@ -169,9 +191,10 @@ class Classifier(Model):
             )
         if binary and classes.size > 2:
             raise ValueError(
-                f"{name} is a binary classifier but y has {classes.size} "
-                f"classes {classes.tolist()[:6]}; use {multiclass} for more "
-                f"than two classes, or pass two classes"
+                f"Only binary classification is supported. {name} is a binary "
+                f"classifier but y has {classes.size} classes "
+                f"{classes.tolist()[:6]}; use {multiclass} for more than two "
+                f"classes, or pass two classes"
             )
         self.classes_ = classes
         return codes

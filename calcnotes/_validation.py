@@ -150,10 +150,19 @@ def as_float_array(
         allowed = (ndim,) if isinstance(ndim, Integral) else tuple(ndim)
         if arr.ndim not in allowed:
             want = " or ".join(f"{d}-D" for d in allowed)
+            fix = "reshape it (e.g. np.ravel or np.atleast_1d)"
+            if allowed == (2,) and arr.ndim in (0, 1):
+                fix = (f"Reshape your data: {name}.reshape(-1, 1) if it is one "
+                       f"feature, {name}.reshape(1, -1) if it is one sample")
             raise ValueError(
                 f"{name} must be {want}, got a {arr.ndim}-D array of shape "
-                f"{arr.shape}; reshape it (e.g. np.ravel or np.atleast_1d)"
+                f"{arr.shape}; {fix}"
             )
+    if arr.ndim == 2 and arr.shape[0] and not arr.shape[1]:
+        raise ValueError(
+            f"{name} has 0 feature(s) (shape={arr.shape}) while a minimum of 1 "
+            f"is required; pass at least one column"
+        )
     if arr.size == 0:
         raise ValueError(
             f"{name} is empty (shape {arr.shape}); pass at least one value"

@@ -186,7 +186,9 @@ class LogisticRegression(Classifier):
         squares: :math:`\theta \leftarrow \theta - H^{-1}\nabla L` with
         ``np.linalg.solve`` (the step is halved while it would increase the
         loss, a safeguard that well-posed problems never trigger).
-        ``"gd"``: full-batch gradient descent. Both start from zeros.
+        ``"gd"``: full-batch gradient descent, a step that would raise the
+        loss halved until it does not (backtracking: below the rate's
+        stability bound no step is halved). Both start from zeros.
     l2 : float, default 0.0
         L2 penalty :math:`\lambda` on ``w``. With ``l2=0`` and linearly
         separable classes the loss has no minimiser (weights grow forever).
@@ -332,11 +334,20 @@ def _fit(
             if np.sqrt(g @ g) <= tol or it == max_iter:
                 break
             if solver == "gd":
-                theta = theta - learning_rate * g
-                z = X1 @ theta
-                loss = objective(theta, z)
-                if not (np.all(np.isfinite(theta)) and np.all(np.isfinite(z)) and np.isfinite(loss)):
+                step = learning_rate
+                while True:  # backtracking: halve the step while it raises the loss
+                    new = theta - step * g
+                    z_new = X1 @ new
+                    loss = objective(new, z_new)
+                    # (a rise within rounding, 1e-12 of the loss, is not a rise)
+                    if loss <= losses[-1] + 1e-12 * abs(losses[-1]):
+                        break
+                    step /= 2
+                    if step < learning_rate * 2.0**-60:
+                        raise DivergenceError(_overflowed(solver, learning_rate, it + 1))
+                if not (np.all(np.isfinite(new)) and np.all(np.isfinite(z_new)) and np.isfinite(loss)):
                     raise DivergenceError(_overflowed(solver, learning_rate, it + 1))
+                theta, z = new, z_new
                 losses.append(loss)
                 continue
             H = (X1.T * (p * (1.0 - p))) @ X1  # X1^T S X1

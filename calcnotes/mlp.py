@@ -519,6 +519,8 @@ class MLP(Classifier, Regressor):
         self.epochs = epochs
         self.random_state = random_state
 
+    _private_fitted = ("_y_ndim",)
+
     @property
     def _estimator_type(self) -> str:  # type: ignore[override]
         return "regressor" if self.output == "identity" else "classifier"
@@ -557,7 +559,7 @@ class MLP(Classifier, Regressor):
         if output == "softmax":
             codes = self._encode(y, binary=False)
             return _one_hot(codes, self.classes_.size), self.classes_
-        if output == "sigmoid" and np.ndim(y) == 1:
+        if output == "sigmoid" and np.asarray(y).ndim == 1:
             codes = self._encode(y, binary=True, multiclass="output='softmax'")
             return codes[:, None].astype(np.float64), self.classes_
         if output == "sigmoid":
@@ -633,7 +635,7 @@ class MLP(Classifier, Regressor):
                 ) from None
         if classes is not None:
             self.classes_ = classes
-        self._y_ndim = np.ndim(y)
+        self._y_ndim = np.asarray(y).ndim
         self.params_ = params
         self.loss_history_ = history
         self.n_iter_ = epochs
@@ -651,17 +653,23 @@ class MLP(Classifier, Regressor):
         self._finite(Zs[-1])
         return As[-1]
 
-    def predict_proba(self, X: ArrayLike) -> Floats:
-        """Return class probabilities.
+    @property
+    def predict_proba(self) -> Any:
+        """Return class probabilities (only for ``softmax`` and ``sigmoid`` outputs).
 
         ``softmax``: shape (n_samples, n_classes). ``sigmoid`` with 1-D
         labels: shape (n_samples, 2), columns :math:`1 - p` and :math:`p`;
-        with a label matrix: the (n_samples, n_outputs) probabilities."""
+        with a label matrix: the (n_samples, n_outputs) probabilities.
+        A regression MLP (``identity``) has no ``predict_proba`` (an
+        AttributeError, so ``hasattr`` tells, as scikit-learn expects)."""
         if self.output == "identity":
-            raise TypeError(
+            raise AttributeError(
                 "predict_proba needs output='softmax' or 'sigmoid'; this MLP "
                 "does regression (output='identity'): use predict"
             )
+        return self._predict_proba
+
+    def _predict_proba(self, X: ArrayLike) -> Floats:
         A = self._network_output(X)
         if self.output == "sigmoid" and self._y_ndim == 1:
             return np.column_stack([1.0 - A[:, 0], A[:, 0]])

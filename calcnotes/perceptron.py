@@ -320,13 +320,11 @@ class Perceptron(_PerceptronBase):
         Seed of ``np.random.default_rng`` for the visiting order (a
         non-negative int; a Generator is used as is).
 
-    Labels: any two classes (ints, strings, bools), mapped through
-    ``classes_``; ``classes_[1]`` plays the part of label 1 (h = 1).
-
     Attributes
     ----------
     classes_ : ndarray of shape (2,)
-        The two labels, sorted.
+        The two labels, sorted. Labels may be any two classes (ints, strings,
+        bools); ``classes_[1]`` plays the part of label 1 (h = 1).
     coef_ : ndarray of shape (n_features,)
     intercept_ : float
     n_iter_ : int
@@ -440,13 +438,21 @@ class MulticlassPerceptron(_PerceptronBase):
         self.coef_, self.intercept_ = W, b
         return self
 
-    def decision_function(self, X: ArrayLike) -> Floats:
-        """Return the scores :math:`XW + b`, shape (n_samples, n_classes)."""
+    def _scores(self, X: ArrayLike) -> Floats:
         X = self._check_X(X)
         with np.errstate(over="ignore", invalid="ignore"):
             return self._finite(X @ self.coef_ + self.intercept_)
 
+    def decision_function(self, X: ArrayLike) -> Floats:
+        """Return the scores :math:`XW + b`, shape (n_samples, n_classes).
+
+        With two classes, scikit-learn's convention: the margin
+        :math:`z_1 - z_0` of shape (n_samples,), positive for ``classes_[1]``.
+        """
+        Z = self._scores(X)
+        return Z[:, 1] - Z[:, 0] if Z.shape[1] == 2 else Z
+
     def predict(self, X: ArrayLike) -> np.ndarray:
         """Return the class (from ``classes_``) of the largest score of every row, shape (n_samples,)."""
-        best = self.decision_function(X).argmax(axis=1)  # first: raises NotFittedError
+        best = self._scores(X).argmax(axis=1)  # first: raises NotFittedError
         return self.classes_[best]

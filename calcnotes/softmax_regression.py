@@ -127,6 +127,64 @@ def softmax_regression_gradient(
     return dW, db
 
 
+def _descend(
+    X: Floats, Y: Floats, k: int, learning_rate: float, max_iter: int, l2: float, tol: float,
+) -> tuple[Floats, Floats, list[float], int, float]:
+    """Gradient descent with backtracking on the loss, from W = 0, b = 0.
+
+    Each iteration computes the logits once: they give the loss (to accept
+    or halve the step) and then the gradient of the next step.
+    """
+    n = X.shape[0]
+    W, b = np.zeros((X.shape[1], k)), np.zeros(k)
+    Z = np.zeros((n, k))
+    loss = _loss_from_logits(Y, Z, W, l2)
+    losses = [loss]
+    with np.errstate(over="ignore", invalid="ignore"):
+        for it in range(max_iter + 1):
+            dZ = (_softmax(Z) - Y) / n                      # (n, k)
+            dW, db = X.T @ dZ + l2 * W, dZ.sum(axis=0)
+            norm = float(np.sqrt(np.sum(dW * dW) + db @ db))
+            if not np.isfinite(norm):
+                raise DivergenceError(
+                    f"gradient descent diverged at iteration {it}: the gradient "
+                    f"overflowed float64 (non-finite); standardise X"
+                )
+            if norm <= tol or it == max_iter:
+                break
+            step = learning_rate
+            while True:  # backtracking: halve the step while it raises the loss
+                W_new, b_new = W - step * dW, b - step * db
+                Z_new = X @ W_new + b_new
+                loss_new = _loss_from_logits(Y, Z_new, W_new, l2)
+                # (a rise within rounding, 1e-12 of the loss, is not a rise)
+                if loss_new <= loss + 1e-12 * abs(loss):
+                    break
+                step /= 2
+                if step < learning_rate * 2.0**-60:
+                    raise DivergenceError(_no_descent(learning_rate, it))
+            if not np.isfinite(loss_new):
+                raise DivergenceError(
+                    f"gradient descent diverged at iteration {it + 1}: the loss "
+                    f"overflowed float64 (non-finite); standardise X"
+                )
+            W, b, Z, loss = W_new, b_new, Z_new, loss_new
+            losses.append(loss)
+    return W, b, losses, it, norm
+
+
+def _no_descent(learning_rate: float, it: int) -> str:
+    return (
+        f"gradient descent diverged at iteration {it}: even 2**-60 times "
+        f"learning_rate={learning_rate:g} raises the loss (or overflows); "
+        f"lower learning_rate or standardise X"
+    )
+
+
+def _loss_from_logits(Y: Floats, Z: Floats, W: Floats, l2: float) -> float:
+    return _cross_entropy_with_logits(Y, Z) + (0.5 * l2 * float(np.sum(W * W)) if l2 else 0.0)
+
+
 class SoftmaxRegression(Classifier):
     r"""Multinomial logistic regression trained by full-batch gradient descent.
 
@@ -137,6 +195,10 @@ class SoftmaxRegression(Classifier):
     learning_rate : float, default 0.5
         Step size. With standardised features 0.5 is safe: the loss Hessian
         is bounded by :math:`\frac{1}{2n}\lVert [X\,1]\rVert_2^2 + \lambda`.
+        A step that would raise the loss is halved until it does not
+        (backtracking), so a rate too large for X costs extra loss
+        evaluations, not a divergent fit; below the bound no step is ever
+        halved and the iterates are those of plain gradient descent.
     max_iter : int, default 1000
         Maximum number of gradient steps.
     l2 : float, default 0.0
@@ -200,22 +262,7 @@ class SoftmaxRegression(Classifier):
             )
         k = classes.size
         Y = _one_hot(codes, k)
-        W, b = np.zeros((X.shape[1], k)), np.zeros(k)
-        losses = []
-        for it in range(max_iter + 1):
-            losses.append(_loss(X, Y, W, b, l2))
-            dW, db = _gradient(X, Y, W, b, l2)
-            norm = np.sqrt(np.sum(dW * dW) + db @ db)
-            if not (np.isfinite(losses[-1]) and np.isfinite(norm)):
-                raise DivergenceError(
-                    f"gradient descent diverged at iteration {it}: the loss or "
-                    f"its gradient overflowed float64 (non-finite); standardise "
-                    f"X or lower learning_rate={learning_rate:g}"
-                )
-            if norm <= tol or it == max_iter:
-                break
-            W -= learning_rate * dW
-            b -= learning_rate * db
+        W, b, losses, it, norm = _descend(X, Y, k, learning_rate, max_iter, l2, tol)
         if it == max_iter:
             warnings.warn(
                 f"gradient descent stopped at max_iter={max_iter} with "
@@ -230,17 +277,25 @@ class SoftmaxRegression(Classifier):
         self.loss_history_ = np.array(losses)
         return self
 
-    def decision_function(self, X: ArrayLike) -> Floats:
-        """Return the logits :math:`XW + b`, shape (n_samples, n_classes)."""
+    def _logits(self, X: ArrayLike) -> Floats:
         X = self._check_X(X)
         with np.errstate(over="ignore", invalid="ignore"):
             return self._finite(X @ self.coef_ + self.intercept_)
 
+    def decision_function(self, X: ArrayLike) -> Floats:
+        """Return the logits :math:`XW + b`, shape (n_samples, n_classes).
+
+        With two classes, scikit-learn's convention: the log-odds
+        :math:`z_1 - z_0` of shape (n_samples,), positive for ``classes_[1]``.
+        """
+        Z = self._logits(X)
+        return Z[:, 1] - Z[:, 0] if Z.shape[1] == 2 else Z
+
     def predict_proba(self, X: ArrayLike) -> Floats:
         """Return ``softmax(XW + b)``, shape (n_samples, n_classes), columns in ``classes_`` order."""
-        return _softmax(self.decision_function(X))
+        return _softmax(self._logits(X))
 
     def predict(self, X: ArrayLike) -> np.ndarray:
         """Return the most probable class (from ``classes_``) of every row, shape (n_samples,)."""
-        best = self.decision_function(X).argmax(axis=1)  # first: raises NotFittedError
+        best = self._logits(X).argmax(axis=1)  # first: raises NotFittedError
         return self.classes_[best]

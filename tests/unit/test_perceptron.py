@@ -7,7 +7,7 @@ import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from calcnotes._base import ConvergenceWarning, NotFittedError
+from calcnotes._base import ConvergenceWarning
 from calcnotes.perceptron import (
     MulticlassPerceptron,
     Perceptron,
@@ -136,8 +136,6 @@ def test_bad_inputs():
         Perceptron(learning_rate=0).fit(X, y)
     with pytest.raises(ValueError, match="max_iter must be >= 1"):
         MulticlassPerceptron(max_iter=0).fit(X, y)
-    with pytest.raises(NotFittedError, match="call fit"):
-        MulticlassPerceptron().predict(X)
     with pytest.raises(ValueError, match=r"Unknown label type: continuous.*regressor"):
         MulticlassPerceptron().fit(X, y + 0.5)
     with pytest.raises(ValueError, match=r"only one class \(0\).*at least two classes"):

@@ -48,7 +48,7 @@ def test_as_float_array_rejects_empty():
 
 
 def test_as_float_array_rejects_wrong_ndim():
-    with pytest.raises(ValueError, match=r"X must be 2-D, got a 1-D array .* reshape"):
+    with pytest.raises(ValueError, match=r"(?i)X must be 2-D, got a 1-D array .* reshape"):
         as_float_array([1.0, 2.0], "X", ndim=2)
     with pytest.raises(ValueError, match=r"x must be 0-D or 1-D"):
         as_float_array([[1.0]], "x", ndim=(0, 1))
