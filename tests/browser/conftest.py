@@ -6,10 +6,18 @@ there, a build of our own. It is served by http.server in a thread on a free
 port. Playwright drives /usr/bin/chromium: never a browser it downloads.
 Every request to a host other than 127.0.0.1 is recorded, and fails to
 resolve, so a test can report it without anything leaving the machine.
+
+The accessibility check is here too (``axe``): Deque's axe-core, pinned in
+package.json and installed by ``make setup`` (npm ci), is injected from
+node_modules into a loaded page (no request), run in the light palette, then
+(its colour rules) in the dark one within the same load; any violation is a
+problem, but a table header that holds only math (see ``_allowed``). ``phone``
+narrows the same page to a 390 px wide phone.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -31,6 +39,9 @@ CHROMIUM_ARGS = [
     f"--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE {LOCAL_HOST}",
 ]
 ARTIFACTS = ROOT / "test-artifacts" / "screenshots"
+AXE_REPORTS = ROOT / "test-artifacts" / "axe"
+AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+PHONE_WIDTH = 390
 
 
 def _require_browser() -> None:
@@ -144,3 +155,148 @@ def screenshots() -> Path:
     # No clean-up first: under pytest-xdist two workers share the folder (files are overwritten).
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     return ARTIFACTS
+
+
+# --------------------------------------------------------------- accessibility (axe-core)
+
+# Every violation fails a page, whatever its impact (axe: critical, serious, moderate,
+# minor), but one kind: a table header cell that holds only math. axe-core reads no
+# MathML as text (dequelabs/axe-core#3285), so KaTeX's header looks empty to it
+# (empty-table-header, minor) while a screen reader reads the math. A header cell
+# with nothing in it still fails.
+def _allowed(rule: str, node: dict) -> bool:
+    return rule == "empty-table-header" and node["math"]
+
+
+# The dark palette changes colours only: its pass runs the rules that look at colour.
+COLOUR_RULES = ["color-contrast", "link-in-text-block"]
+
+_AXE_RUN = r"""async rules => {
+  const holdsMath = target => {
+    try { return !!document.querySelector(target[0])?.querySelector(".katex"); }
+    catch { return false; }
+  };
+  const options = {resultTypes: ["violations"]};
+  if (rules) options.runOnly = rules;
+  const result = await axe.run(document, options);
+  return result.violations.map(v => ({
+    id: v.id, impact: v.impact, help: v.help,
+    nodes: v.nodes.map(n => ({target: n.target.join(" "), impact: n.impact,
+                               html: n.html.slice(0, 200), math: holdsMath(n.target),
+                               data: [...n.any, ...n.all, ...n.none].map(c => c.data).find(d => d) || null})),
+  }));
+}"""
+
+# Material's own palette switch, minus the localStorage write (the suite shares one
+# context: the next page must still open light): the scheme on <body>, with transitions
+# off while it changes (data-md-color-switching), then two frames for styles to apply.
+_SET_SCHEME = r"""async scheme => {
+  const body = document.body;
+  body.setAttribute("data-md-color-switching", "");
+  body.setAttribute("data-md-color-scheme", scheme);
+  await new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)));
+  body.removeAttribute("data-md-color-switching");
+  await new Promise(done => requestAnimationFrame(done));
+  return body.getAttribute("data-md-color-scheme");
+}"""
+
+_PAGE_WIDTH = r"""async () => {
+  await new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)));
+  const root = document.documentElement;
+  // The widest element sticking out of the viewport, to name in a failure.
+  let widest = null, right = root.clientWidth;
+  for (const e of document.body.querySelectorAll("*")) {
+    const r = e.getBoundingClientRect();
+    if (r.right > right + 1 && e.checkVisibility()) { right = r.right; widest = e; }
+  }
+  const name = e => e && (e.tagName.toLowerCase() + (e.id ? "#" + e.id : "")
+                          + [...e.classList].map(c => "." + c).join(""));
+  return {scrollWidth: root.scrollWidth, widest: name(widest), right: Math.round(right)};
+}"""
+
+
+class Axe:
+    """axe-core in a loaded page: ``problems(page, name)`` checks both palettes."""
+
+    def __init__(self, reports: Path | None = None) -> None:
+        self.reports = reports
+
+    def run(self, page, rules: list[str] | None = None) -> list[dict]:
+        """Every violation axe finds in the page as it is now (all rules, or ``rules``)."""
+        if not page.evaluate("() => typeof window.axe === 'object'"):
+            page.add_script_tag(path=str(AXE_JS))  # inline from node_modules: no request
+        return page.evaluate(_AXE_RUN, rules)
+
+    @staticmethod
+    def set_scheme(page, scheme: str) -> None:
+        assert page.evaluate(_SET_SCHEME, scheme) == scheme
+
+    @staticmethod
+    def describe(violations: list[dict], palette: str) -> list[str]:
+        """One line per violation (but the allowed elements), with its first elements."""
+        lines = []
+        for v in violations:
+            nodes = [n for n in v["nodes"] if not _allowed(v["id"], n)]
+            if not nodes:
+                continue
+            where = "; ".join(n["target"] for n in nodes[:3])
+            more = f" (+{len(nodes) - 3} more)" if len(nodes) > 3 else ""
+            lines.append(f"axe ({palette}): {v['id']} [{v['impact']}] on {len(nodes)} "
+                         f"element(s): {v['help']}: {where}{more}")
+        return lines
+
+    def problems(self, page, name: str) -> list[str]:
+        """Run axe in the light palette, then the colour rules in the dark one (same load)."""
+        self.set_scheme(page, "default")
+        report = {"light": self.run(page)}
+        self.set_scheme(page, "slate")
+        report["dark"] = self.run(page, COLOUR_RULES)
+        self.set_scheme(page, "default")
+        if self.reports:
+            self.reports.mkdir(parents=True, exist_ok=True)
+            (self.reports / f"{name}.json").write_text(json.dumps(report, indent=1), encoding="utf-8")
+        return self.describe(report["light"], "light") + self.describe(report["dark"], "dark")
+
+
+@pytest.fixture(scope="session")
+def axe() -> Axe:
+    """The axe-core check; every violation of a page goes to test-artifacts/axe/<page>.json."""
+    if not AXE_JS.is_file():
+        pytest.fail(f"axe-core is not installed ({AXE_JS} missing): run `make setup` (npm ci)")
+    return Axe(AXE_REPORTS)
+
+
+_SHOW_SCROLLER = r"""async () => {
+  document.querySelector("[data-cn-scroll]")?.scrollIntoView({block: "center"});
+  await new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)));
+  // Material swaps the header's title as the page scrolls: let that finish.
+  await Promise.race([Promise.all(document.getAnimations().map(a => a.finished.catch(() => null))),
+                      new Promise(done => setTimeout(done, 1000))]);
+}"""
+
+
+class Phone:
+    """A loaded page narrowed to a phone (390 px wide): nothing may make it scroll sideways."""
+
+    def __init__(self, screenshots: Path | None = None) -> None:
+        self.screenshots = screenshots
+
+    def problems(self, page, name: str) -> list[str]:
+        page.set_viewport_size({"width": PHONE_WIDTH, "height": 844})
+        info = page.evaluate(_PAGE_WIDTH)
+        if self.screenshots:
+            # The first formula or table that scrolls in its own box, if any (the site's
+            # script marks it), else the top of the page.
+            page.evaluate(_SHOW_SCROLLER)
+            self.screenshots.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(self.screenshots / f"{name}.png"))
+        if info["scrollWidth"] > PHONE_WIDTH:
+            return [f"the page scrolls sideways at {PHONE_WIDTH} px: {info['scrollWidth']} px wide "
+                    f"(e.g. {info['widest']} reaches {info['right']} px)"]
+        return []
+
+
+@pytest.fixture(scope="session")
+def phone(screenshots) -> Phone:
+    """The phone check; its screenshots go to test-artifacts/screenshots/phone-390/."""
+    return Phone(screenshots / f"phone-{PHONE_WIDTH}")

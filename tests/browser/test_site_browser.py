@@ -6,6 +6,13 @@ arithmatex placeholder left); every figure is drawn. Search, the dark palette,
 instant navigation and the lab's notebook download work. Screenshots of key
 pages in both palettes go to test-artifacts/screenshots/.
 
+Accessibility, in the same load of each page: axe-core finds no violation in
+the light palette nor (its colour rules) in the dark one, but math-only table
+headers (conftest._allowed; every finding goes to test-artifacts/axe/<page>.json),
+and narrowed to a 390 px phone the page does not scroll sideways (a screenshot
+of each page at that width goes to test-artifacts/screenshots/phone-390/). A
+keyboard walk through a chapter reaches every control, each visibly focused.
+
 Run: ``.venv/bin/python -m pytest tests/browser -q`` (reuses $CALCNOTES_SITE
 if set, else builds the site once). Skips when Playwright or /usr/bin/chromium
 is missing.
@@ -61,7 +68,8 @@ _INSPECT = r"""() => {
       const box = svg ? svg.getBoundingClientRect() : {width: 0, height: 0};
       return {hasSvg: !!svg, width: box.width, height: box.height,
               hidden: !!f.closest("details:not([open])"),
-              label: f.getAttribute("aria-label") || ""};
+              label: f.getAttribute("aria-label")
+                     || (f.querySelector("figcaption")?.textContent || "").trim().slice(0, 80)};
     }),
   };
 }"""
@@ -78,8 +86,13 @@ def site_pages(site: Path) -> list[str]:
     return pages
 
 
-def check_page(tab, url: str, html_file: Path) -> list[str]:
-    """Load ``url`` and return what is wrong with it (empty when all is well)."""
+def check_page(tab, url: str, html_file: Path, *, axe=None, phone=None, name: str = "page") -> list[str]:
+    """Load ``url`` and return what is wrong with it (empty when all is well).
+
+    With ``axe`` and ``phone`` (the fixtures of conftest.py), the same load is then
+    checked by axe-core in both palettes, then narrowed to a 390 px phone (its
+    screenshot saved as ``name``.png).
+    """
     tab.recorder.clear()
     tab.goto(url, wait_until="load")
     tab.evaluate("document.fonts.ready.then(() => true)")
@@ -119,6 +132,10 @@ def check_page(tab, url: str, html_file: Path) -> list[str]:
             problems.append(f"figure without an SVG: {figure['label']!r}")
         elif not figure["hidden"] and (figure["width"] <= 0 or figure["height"] <= 0):
             problems.append(f"figure drawn with no size: {figure['label']!r}")
+    if axe is not None:
+        problems += axe.problems(tab, name)
+    if phone is not None:
+        problems += phone.problems(tab, name)
     return problems
 
 
@@ -146,9 +163,15 @@ def test_every_built_page_is_checked(site_dir):
     assert set(site_pages(site_dir)) == set(PAGES)
 
 
+def _name(rel: str) -> str:
+    return rel.strip("/").replace("/", "-") or "home"
+
+
 @pytest.mark.parametrize("rel", PAGES, ids=lambda rel: rel or "home")
-def test_page_loads_clean_with_math_and_figures(tab, base_url, site_dir, rel):
-    problems = check_page(tab, base_url + rel, site_dir / rel / "index.html")
+def test_page_loads_clean_with_math_and_figures(tab, base_url, site_dir, rel, axe, phone):
+    """One load of each page: everything above, axe-core in both palettes, then a phone."""
+    problems = check_page(tab, base_url + rel, site_dir / rel / "index.html",
+                          axe=axe, phone=phone, name=_name(rel))
     assert not problems, f"{rel or '(home)'}:\n" + "\n".join(problems)
 
 
@@ -202,6 +225,117 @@ def test_reader_view_check_catches_open_errata_wide_code_and_audit_talk(tab, tmp
     assert "4 visible assert lines" in problems
     assert "3 visible mentions" in problems
     assert "visible code is" in problems
+
+
+def test_accessibility_check_catches_violations_in_either_palette_and_a_wide_page(tab, tmp_path, axe, phone):
+    """The axe and phone checks can fail: no page language, an image with no text, a
+    grey-on-grey line in the dark palette only, an empty table header (one holding only
+    math passes), and a table too wide for a phone."""
+    page = tmp_path / "index.html"
+    page.write_text(
+        "<!doctype html><html><head><title>t</title><link rel='icon' href='data:,'>"
+        "<style>[data-md-color-scheme=slate] .dim { color: #555; background: #444 }</style>"
+        "</head><body data-md-color-scheme='default'><main><article><h1>Title</h1>"
+        "<p class='dim'>Readable in the light palette only.</p>"
+        "<img src='data:image/gif;base64,R0lGODlhAQABAAAAACw=' width='20' height='20'>"
+        "<table><thead><tr><th></th><th><span class='katex'><span class='katex-html' aria-hidden='true'>"
+        "x</span></span></th></tr></thead><tbody><tr><td>1</td><td>2</td></tr></tbody></table>"
+        "<div style='width: 1000px'>A wide table</div></article></main></body></html>",
+        encoding="utf-8",
+    )
+    server, url = serve(tmp_path)
+    try:
+        problems = "\n".join(check_page(tab, url, page, axe=axe, phone=phone, name="deliberate-violations"))
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert "axe (light): html-has-lang [serious]" in problems
+    assert "axe (light): image-alt [critical]" in problems
+    assert "axe (dark): color-contrast [serious] on 1 element(s)" in problems
+    assert "axe (light): color-contrast" not in problems
+    assert "axe (light): empty-table-header [minor] on 1 element(s)" in problems
+    assert re.search(r"the page scrolls sideways at 390 px: 10\d\d px wide \(e.g. div reaches", problems)
+
+
+# --------------------------------------------------------------- keyboard
+
+# What has keyboard focus now (once transitions end): where it is drawn, and how focus
+# shows on it (a hidden radio button, like the palette toggle, shows it on the label
+# that follows it).
+_FOCUSED = r"""async () => {
+  // Let what the focus set moving settle first (Material opens the search box, say).
+  await Promise.race([Promise.all(document.getAnimations().map(a => a.finished.catch(() => null))),
+                      new Promise(done => setTimeout(done, 1000))]);
+  const e = document.activeElement;
+  if (!e || e === document.body) return null;
+  e.setAttribute("data-cn-reached", "");
+  const box = e.getBoundingClientRect();
+  const shown = box.width > 0 && box.height > 0 ? e : e.nextElementSibling;
+  const style = shown ? getComputedStyle(shown) : null;
+  const ring = !!style && ((style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0)
+                           || style.boxShadow !== "none");
+  const at = shown ? shown.getBoundingClientRect() : box;
+  return {
+    what: e.tagName.toLowerCase() + [...e.classList].filter(c => c !== "focus-visible").map(c => "." + c).join("")
+          + " " + JSON.stringify((e.getAttribute("aria-label") || e.title || e.textContent).trim().slice(0, 40)),
+    ring, inView: at.width > 0 && at.height > 0 && at.bottom > 0 && at.top < innerHeight
+                  && at.right > 0 && at.left < innerWidth,
+    skip: e.matches("a.md-skip"), inContent: !!e.closest(".md-content"),
+  };
+}"""
+
+# Every control a reader could reach that the walk did not reach.
+_UNREACHED = r"""() => [...document.querySelectorAll(
+    "a[href], button, input, select, textarea, summary, [tabindex]:not([tabindex='-1'])")]
+  .filter(e => !e.disabled && e.tabIndex >= 0 && !e.hasAttribute("data-cn-reached")
+          && e.checkVisibility({visibilityProperty: true, opacityProperty: true}))
+  .filter(e => { const b = e.getBoundingClientRect(); return b.width > 0 && b.height > 0; })
+  .map(e => e.outerHTML.slice(0, 120))"""
+
+
+def test_keyboard_reaches_every_control_of_a_chapter_visibly(tab, base_url, site_dir, screenshots):
+    """Tab from the top of a chapter to its end: the first stop is the skip link, every
+    stop shows where focus is, and every visible control is reached (palette toggle,
+    search, copy buttons, collapsed checks and errata, links, the slider if any)."""
+    rel = "calculus/derivatives/"
+    tab.goto(base_url + rel, wait_until="load")
+    tab.evaluate("document.fonts.ready.then(() => true)")
+    stops, unseen = [], []
+    for _ in range(1500):
+        tab.keyboard.press("Tab")
+        stop = tab.evaluate(_FOCUSED)
+        if stop is None or (stops and stop["skip"]):
+            break  # past the last control (focus left the page, or came round again)
+        stops.append(stop)
+        if not (stop["ring"] and stop["inView"]):
+            unseen.append(stop["what"])
+            tab.screenshot(path=str(screenshots / "keyboard-unseen-focus.png"))
+    assert stops and stops[0]["skip"], f"the first Tab stop is not the skip link: {stops[:1]}"
+    assert not unseen, f"focus not visible on {len(unseen)} stop(s): {unseen[:10]}"
+    whats = "\n".join(stop["what"] for stop in stops)
+    for control in ("input.md-option", "input.md-search__input", "button.md-code__button",
+                    'summary "Erratum', 'summary "', "a.headerlink"):
+        assert control in whats, f"no Tab stop on {control!r}"
+    unreached = tab.evaluate(_UNREACHED)
+    assert not unreached, f"{len(unreached)} control(s) never reached by Tab: {unreached[:5]}"
+
+
+@pytest.mark.parametrize("rel", ["calculus/derivatives/", "lab/backprop-digits/", "errata/"])
+def test_skip_link_moves_keyboard_focus_to_the_content(tab, base_url, site_dir, rel):
+    if not (site_dir / rel / "index.html").is_file():
+        pytest.skip(f"{rel} is not in this site")
+    tab.goto(base_url + rel, wait_until="load")
+    assert tab.evaluate("document.documentElement.lang") == "en"
+    tab.keyboard.press("Tab")
+    stop = tab.evaluate(_FOCUSED)
+    assert stop and stop["skip"] and stop["inView"] and stop["ring"], stop
+    target = tab.evaluate("document.activeElement.hash")
+    assert target and tab.evaluate("id => !!document.getElementById(id)", target[1:]), target
+    tab.keyboard.press("Enter")
+    tab.wait_for_function("hash => location.hash === hash", arg=target)
+    tab.keyboard.press("Tab")
+    stop = tab.evaluate(_FOCUSED)
+    assert stop and stop["inContent"], f"after the skip link, Tab went to {stop}"
 
 
 # --------------------------------------------------------------- search
