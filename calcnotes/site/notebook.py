@@ -24,15 +24,18 @@ place, keyed on the notebook and every ``calcnotes`` module.
 
 from __future__ import annotations
 
-import html
-import posixpath
 import re
 from pathlib import Path
 
 import nbformat
 from mkdocs.exceptions import PluginError
 
+from calcnotes.site import links
 from calcnotes.site.katex import render_math
+
+
+def _refuse(message: str) -> None:
+    raise PluginError(message)
 
 _WRAPPER = '<div class="jupyter-wrapper">'
 _CDN_SCRIPTS = [
@@ -48,7 +51,6 @@ _VERBATIM = re.compile(r"(<(code|pre)\b.*?</\2>)", re.S)
 _DISPLAY_P = re.compile(r"<p>\s*\$\$(.+?)\$\$\s*</p>", re.S)
 _DISPLAY = re.compile(r"\$\$(.+?)\$\$", re.S)
 _INLINE = re.compile(r"(?<![\\$])\$(?!\s)([^$]+?)(?<![\s\\])\$(?!\d)")
-_MD_LINK = re.compile(r'href="(?![a-z][a-z0-9+.-]*:|/|#)([^"#]+\.md)(#[^"]*)?"', re.I)
 
 
 
@@ -82,19 +84,6 @@ def _math_to_arithmatex(fragment: str) -> str:
     return "".join(out)
 
 
-def _resolve_links(content: str, page, files) -> str:
-    base = posixpath.dirname(page.file.src_uri)
-
-    def replace(match: re.Match) -> str:
-        target = posixpath.normpath(posixpath.join(base, html.unescape(match[1])))
-        file = files.get_file_from_path(target)
-        if file is None:
-            raise PluginError(f"docs/{page.file.src_uri}: the notebook links to '{match[1]}', which is no page ({target})")
-        return f'href="{file.url_relative_to(page.file)}{match[2] or ""}"'
-
-    return _MD_LINK.sub(replace, content)
-
-
 def _downloads(stem: str, source_name: str) -> str:
     return (
         '<p class="cn-downloads">'
@@ -117,7 +106,7 @@ def process(content: str, page, files, executed: list[nbformat.NotebookNode]) ->
         content = pattern.sub("", content)
     content = _MARKDOWN_CELL.sub(lambda m: m[1] + _math_to_arithmatex(m[2]) + m[3], content)
     content = render_math(content, where)
-    content = _resolve_links(content, page, files)
+    content, _ = links.resolve(content, page, files, _refuse)
     if not executed:
         raise PluginError(f"{where}: no executed notebook was captured from mkdocs-jupyter (is its cache on?)")
     page.executed_notebook = executed.pop()

@@ -31,6 +31,7 @@ import importlib
 import json
 import logging
 import os
+import posixpath
 import re
 import sys
 import time
@@ -50,6 +51,7 @@ from calcnotes.site import (
     glossary,
     guard,
     katex,
+    links,
     notebook,
     notebooks,
     parallel,
@@ -106,6 +108,7 @@ class BuildState:
     full_content: dict[str, str] = field(default_factory=dict)
     uncacheable: set[str] = field(default_factory=set)
     from_helper: set[str] = field(default_factory=set)  # pages run by the parallel helper
+    printed_anchors: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     notebook_key: str | None = None
     notebook_replayed: bool = False
 
@@ -257,8 +260,11 @@ class CalcnotesPlugin(BasePlugin[CalcnotesConfig]):
             unload_calcnotes()  # what the page loads from here on is what it uses
         markdown = expand_checks(markdown, info.where)
         markdown = self._chapter_map(markdown, src)
+        audit = f"audit/{Path(src).name}"
         line = registers.source_line(page.meta.get("source"), info.checks, src,
-                                     notebook=_notebook_name(src) if _is_chapter(src) else None)
+                                     notebook=_notebook_name(src) if _is_chapter(src) else None,
+                                     audit=posixpath.relpath(audit, posixpath.dirname(src))
+                                     if files.get_file_from_path(audit) and _is_chapter(src) else None)
         markdown = registers.insert_after_title(markdown, line)
         if glossary.GLOSSARY_MARKER in markdown:
             markdown = markdown.replace(glossary.GLOSSARY_MARKER, glossary.glossary_page(self.terms, src))
@@ -344,6 +350,7 @@ class CalcnotesPlugin(BasePlugin[CalcnotesConfig]):
             values = entry.refs if entry is not None else computed.evaluate(refs, adapters.session_globals(refs.session or ""))
             html = computed.fill(html, values, page.toc.items)
         html = registers.stable_erratum_ids(html, page)
+        html, state.printed_anchors[src] = links.resolve(html, page, files, self._broken_link(config))
         if info and _is_chapter(src) and not mine:
             texts = [r.text for r in refs.refs] if refs is not None else []
             page.chapter_notebook = notebooks.chapter_notebook(info.source, values, texts)
@@ -361,6 +368,12 @@ class CalcnotesPlugin(BasePlugin[CalcnotesConfig]):
         if src in state.started:
             state.timings[src] = time.perf_counter() - state.started.pop(src)
         return html
+
+    @staticmethod
+    def _broken_link(config):
+        """Report a broken printed link at the level MkDocs reports broken links."""
+        level = config.validation.links.not_found
+        return lambda message: log.log(level, message)
 
     def _notebook_replay(self, nb):
         """The executed lab notebook: from the cache (keyed on its cells and every calcnotes
@@ -470,6 +483,8 @@ class CalcnotesPlugin(BasePlugin[CalcnotesConfig]):
         report = self.config.report or os.environ.get("CALCNOTES_REPORT")
         if report:
             self._write_report(Path(report))
+        for message in links.missing_anchors(Path(config.site_dir), state.printed_anchors):
+            log.log(config.validation.links.anchors, message)
         found = guard.problems(state.failures, Path(config.site_dir))
         if found:
             raise PluginError("calcnotes build checks failed:\n- " + "\n- ".join(found))

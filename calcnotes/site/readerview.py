@@ -16,7 +16,6 @@ author's quick estimate while writing.
 from __future__ import annotations
 
 import re
-import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]

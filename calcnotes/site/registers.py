@@ -33,12 +33,16 @@ _PREFIXED_ERRATUM_ID = re.compile(r'id="exec-\d+--(erratum-[^"]+)"')
 _TITLE = re.compile(r"^# .+$", re.M)
 
 
-def source_line(source: str | None, checks: int, src_uri: str, notebook: str | None = None) -> str:
-    """The line under a chapter's title: where it comes from, how many checks it ran,
-    and its notebook to download."""
+def source_line(source: str | None, checks: int, src_uri: str, notebook: str | None = None,
+                audit: str | None = None) -> str:
+    """The line under a chapter's title: where it comes from (linked to its audit page, or to
+    the Errata page, which says what the handwritten notes are), how many checks it ran, and
+    its notebook to download."""
     parts = []
     if source:
-        parts.append(f"Written from the handwritten notes ({source})")
+        target = audit or posixpath.relpath(ERRATA_PAGE, posixpath.dirname(src_uri) or ".")
+        where = audit and "the notes, audited" or "about the notes"
+        parts.append(f"Written from the handwritten notes: {source} ([{where}]({target}))")
     elif notebook:  # a chapter with no source: written for the book
         parts.append("Written for this book (the handwritten notes do not cover it)")
     if checks:
