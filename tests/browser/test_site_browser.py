@@ -276,7 +276,8 @@ _FOCUSED = r"""async () => {
                            || style.boxShadow !== "none");
   const at = shown ? shown.getBoundingClientRect() : box;
   return {
-    what: e.tagName.toLowerCase() + [...e.classList].filter(c => c !== "focus-visible").map(c => "." + c).join("")
+    what: e.tagName.toLowerCase() + (e.tagName === "INPUT" ? `[${e.type}]` : "")
+          + [...e.classList].filter(c => c !== "focus-visible").map(c => "." + c).join("")
           + " " + JSON.stringify((e.getAttribute("aria-label") || e.title || e.textContent).trim().slice(0, 40)),
     ring, inView: at.width > 0 && at.height > 0 && at.bottom > 0 && at.top < innerHeight
                   && at.right > 0 && at.left < innerWidth,
@@ -293,11 +294,22 @@ _UNREACHED = r"""() => [...document.querySelectorAll(
   .map(e => e.outerHTML.slice(0, 120))"""
 
 
-def test_keyboard_reaches_every_control_of_a_chapter_visibly(tab, base_url, site_dir, screenshots):
+def _slider_page(site: Path) -> str | None:
+    """The first page with a slider (an <input type="range">), if any."""
+    for rel in site_pages(site):
+        if 'type="range"' in (site / rel / "index.html").read_text(encoding="utf-8"):
+            return rel
+    return None
+
+
+@pytest.mark.parametrize("which", ["chapter", "slider"])
+def test_keyboard_reaches_every_control_of_a_chapter_visibly(tab, base_url, site_dir, screenshots, which):
     """Tab from the top of a chapter to its end: the first stop is the skip link, every
     stop shows where focus is, and every visible control is reached (palette toggle,
-    search, copy buttons, collapsed checks and errata, links, the slider if any)."""
-    rel = "calculus/derivatives/"
+    search, copy buttons, collapsed checks and errata, links; a figure's slider)."""
+    rel = "calculus/derivatives/" if which == "chapter" else _slider_page(site_dir)
+    if rel is None:
+        pytest.skip("no page has a slider yet")
     tab.goto(base_url + rel, wait_until="load")
     tab.evaluate("document.fonts.ready.then(() => true)")
     stops, unseen = [], []
@@ -309,12 +321,14 @@ def test_keyboard_reaches_every_control_of_a_chapter_visibly(tab, base_url, site
         stops.append(stop)
         if not (stop["ring"] and stop["inView"]):
             unseen.append(stop["what"])
-            tab.screenshot(path=str(screenshots / "keyboard-unseen-focus.png"))
+            tab.screenshot(path=str(screenshots / f"keyboard-unseen-focus-{which}.png"))
     assert stops and stops[0]["skip"], f"the first Tab stop is not the skip link: {stops[:1]}"
     assert not unseen, f"focus not visible on {len(unseen)} stop(s): {unseen[:10]}"
     whats = "\n".join(stop["what"] for stop in stops)
-    for control in ("input.md-option", "input.md-search__input", "button.md-code__button",
-                    'summary "Erratum', 'summary "', "a.headerlink"):
+    expected = ["input[radio].md-option", "input[text].md-search__input", "button.md-code__button",
+                'summary "', "a.headerlink"]
+    expected += ['summary "Erratum'] if which == "chapter" else ["input[range]"]
+    for control in expected:
         assert control in whats, f"no Tab stop on {control!r}"
     unreached = tab.evaluate(_UNREACHED)
     assert not unreached, f"{len(unreached)} control(s) never reached by Tab: {unreached[:5]}"
