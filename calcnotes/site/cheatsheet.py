@@ -150,7 +150,7 @@ def sheet(items: list[Formula] | None = None, order: list[str] | None = None) ->
         rows = sorted((i for i in items if i.section == section), key=lambda i: rank.get(i.page or "", 10**6))
         if not rows:
             continue
-        out += [f"## {section}", "", "| | formula | from |", "|---|---|---|"]
+        out += [f"## {section}", "", "| what | formula | from |", "|---|---|---|"]
         for item in rows:
             target = f"{item.page}#{item.anchor}" if item.anchor else item.page
             link = f"[{item.page_title}]({target})" if item.page else ""
