@@ -30,6 +30,8 @@ from calcnotes._validation import as_float_array, check_finite_output, encode_la
 
 __all__ = ["ConvergenceWarning", "NotFittedError"]
 
+Floats = NDArray[np.float64]
+
 
 class NotFittedError(ValueError, AttributeError):
     """Raised when ``predict`` is called before ``fit`` (as in sklearn)."""
@@ -179,7 +181,7 @@ class Classifier(Model):
         """Return the fraction of rows of X whose predicted label equals y."""
         return float(np.mean(self.predict(X) == np.asarray(y)))  # type: ignore[attr-defined]
 
-    def _encode(self, y: Any, *, binary: bool, multiclass: str = "") -> NDArray[np.int64]:
+    def _encode(self, y: ArrayLike, *, binary: bool, multiclass: str = "") -> NDArray[np.int64]:
         """Set ``classes_`` from the labels y and return their codes 0..k-1."""
         classes, codes = encode_labels(y, "y")
         name = type(self).__name__
@@ -200,7 +202,7 @@ class Classifier(Model):
         return codes
 
 
-def check_X_y(X: Any, y: Any, *, y_ndim: int = 1) -> tuple[np.ndarray, np.ndarray]:
+def check_X_y(X: ArrayLike, y: ArrayLike, *, y_ndim: int = 1) -> tuple[Floats, Floats]:
     """Return X as a (n, d) and y as an (n,) float array with the same n."""
     X = as_float_array(X, "X", ndim=2)
     if y is None:
@@ -208,10 +210,11 @@ def check_X_y(X: Any, y: Any, *, y_ndim: int = 1) -> tuple[np.ndarray, np.ndarra
             "this model requires y to be passed, but the target y is None; "
             "pass one target per row of X"
         )
-    y_arr = np.asarray(y) if not hasattr(y, "toarray") else y
-    if y_ndim == 1 and getattr(y_arr, "ndim", 0) == 2 and y_arr.shape[1] == 1:
+    # np.asarray, not np.shape: array-likes must be converted, not asked (sklearn's checks)
+    shape = np.asarray(y).shape if not hasattr(y, "toarray") else y.shape  # type: ignore[union-attr]
+    if y_ndim == 1 and len(shape) == 2 and shape[1] == 1:
         raise ValueError(
-            f"y must be 1-D of shape (n_samples,), got shape {y_arr.shape}; "
+            f"y must be 1-D of shape (n_samples,), got shape {shape}; "
             f"pass y.ravel()"
         )
     y = as_float_array(y, "y", ndim=y_ndim)
@@ -224,7 +227,7 @@ def check_X_y(X: Any, y: Any, *, y_ndim: int = 1) -> tuple[np.ndarray, np.ndarra
     return X, y
 
 
-def check_w_b(w: Any, b: Any, n_features: int) -> tuple[np.ndarray, float]:
+def check_w_b(w: ArrayLike, b: ArrayLike, n_features: int) -> tuple[Floats, float]:
     """Return w as a (d,) float array and b as a float."""
     w = as_float_array(w, "w", ndim=1)
     if w.shape[0] != n_features:
@@ -236,7 +239,7 @@ def check_w_b(w: Any, b: Any, n_features: int) -> tuple[np.ndarray, float]:
     return w, float(b_arr)
 
 
-def check_W_b(W: Any, b: Any, n_features: int) -> tuple[np.ndarray, np.ndarray]:
+def check_W_b(W: ArrayLike, b: ArrayLike, n_features: int) -> tuple[Floats, Floats]:
     """Validate multi-class weights: W of shape (n_features, k) and b of shape (k,)."""
     W = as_float_array(W, "W", ndim=2)
     if W.shape[0] != n_features:

@@ -10,12 +10,12 @@ caller can write ``x = as_float_array(x, "x")`` and move on.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Sequence, Sized
 from numbers import Integral, Real
 from typing import Any
 
 import numpy as np
-from numpy.typing import NDArray
+from numpy.typing import ArrayLike, NDArray
 
 __all__ = [
     "as_float_array",
@@ -42,7 +42,7 @@ class ComplexDataError(TypeError, ValueError):
     """
 
 
-def _is_sparse(x: Any) -> bool:
+def _is_sparse(x: object) -> bool:
     """Whether `x` is a scipy sparse matrix or array (without importing scipy)."""
     return type(x).__module__.startswith("scipy.sparse") and hasattr(x, "toarray")
 
@@ -72,7 +72,7 @@ def _object_to_float(arr: np.ndarray, name: str) -> np.ndarray:
 
 
 def as_float_array(
-    x: Any, name: str = "x", ndim: int | Sequence[int] | None = None
+    x: object, name: str = "x", ndim: int | Sequence[int] | None = None
 ) -> NDArray[np.float64]:
     """Return `x` as a finite, non-empty float64 ndarray.
 
@@ -147,7 +147,7 @@ def as_float_array(
         )
     arr = arr.astype(np.float64, copy=False)
     if ndim is not None:
-        allowed = (ndim,) if isinstance(ndim, Integral) else tuple(ndim)
+        allowed = (int(ndim),) if isinstance(ndim, Integral) else tuple(ndim)  # type: ignore[arg-type]
         if arr.ndim not in allowed:
             want = " or ".join(f"{d}-D" for d in allowed)
             fix = "reshape it (e.g. np.ravel or np.atleast_1d)"
@@ -184,7 +184,7 @@ def as_float_array(
 
 
 def check_finite_output(
-    out: Any, name: str, fix: str = "rescale the inputs"
+    out: ArrayLike, name: str, fix: str = "rescale the inputs"
 ) -> None:
     """Raise if `out`, computed from finite input, overflowed to inf or NaN.
 
@@ -203,7 +203,7 @@ def check_finite_output(
         )
 
 
-def check_callback_output(value: Any, name: str) -> NDArray[np.float64]:
+def check_callback_output(value: object, name: str) -> NDArray[np.float64]:
     """Return what a user's function returned as a float array, or raise.
 
     Refuses None (a missing ``return``), strings, complex numbers and
@@ -226,7 +226,7 @@ def check_callback_output(value: Any, name: str) -> NDArray[np.float64]:
             f"or an array of numbers, not str"
         )
     if _is_sparse(value):
-        value = value.toarray()
+        value = value.toarray()  # type: ignore[attr-defined]  # scipy sparse
     try:
         arr = np.asarray(value)
     except ValueError as err:
@@ -261,7 +261,7 @@ def check_callback_output(value: Any, name: str) -> NDArray[np.float64]:
     return arr.astype(np.float64, copy=False)
 
 
-def check_positive(value: Any, name: str, *, strict: bool = True) -> float:
+def check_positive(value: object, name: str, *, strict: bool = True) -> float:
     """Return `value` as a float after checking it is > 0 (or >= 0).
 
     Parameters
@@ -297,7 +297,7 @@ def check_positive(value: Any, name: str, *, strict: bool = True) -> float:
 
 
 def check_int(
-    value: Any, name: str, *, minimum: int | None = None,
+    value: object, name: str, *, minimum: int | None = None,
     maximum: int | None = None,
 ) -> int:
     """Return `value` as an int after checking it is an integer >= `minimum`.
@@ -315,7 +315,7 @@ def check_int(
     if isinstance(value, (Integral, np.integer)):
         value = int(value)
     elif isinstance(value, (Real, np.floating)) and float(value).is_integer():
-        value = int(value)
+        value = int(float(value))
     else:
         raise TypeError(
             f"{name} must be an integer, got {type(value).__name__} "
@@ -336,7 +336,7 @@ MAX_ITER = 10_000_000
 """Upper bound for iteration counts (max_iter, epochs): larger runs never end."""
 
 
-def check_bool(value: Any, name: str) -> bool:
+def check_bool(value: object, name: str) -> bool:
     """Return `value` as a bool, refusing anything that is not True or False.
 
     Examples
@@ -352,7 +352,7 @@ def check_bool(value: Any, name: str) -> bool:
     return bool(value)
 
 
-def check_random_state(value: Any, name: str = "random_state") -> np.random.Generator:
+def check_random_state(value: object, name: str = "random_state") -> np.random.Generator:
     """Return a numpy Generator seeded by `value`.
 
     Accepts None (fresh entropy), a non-negative int, or a Generator (used
@@ -380,7 +380,7 @@ def check_random_state(value: Any, name: str = "random_state") -> np.random.Gene
     return np.random.default_rng(int(value))
 
 
-def check_square(A: Any, name: str = "A") -> np.ndarray:
+def check_square(A: ArrayLike, name: str = "A") -> NDArray[np.float64]:
     """Return `A` as a finite float (n, n) array, rejecting other shapes.
 
     Examples
@@ -398,7 +398,7 @@ def check_square(A: Any, name: str = "A") -> np.ndarray:
     return A
 
 
-def check_same_length(a: Any, b: Any, names: tuple[str, str] = ("X", "y")) -> int:
+def check_same_length(a: Sized, b: Sized, names: tuple[str, str] = ("X", "y")) -> int:
     """Return the common length of `a` and `b`, raising if they differ.
 
     Examples
@@ -416,7 +416,7 @@ def check_same_length(a: Any, b: Any, names: tuple[str, str] = ("X", "y")) -> in
     return n_a
 
 
-def check_callable(f: Any, name: str = "f") -> Callable:
+def check_callable(f: object, name: str = "f") -> Callable[..., Any]:
     """Return `f` unchanged after checking it can be called.
 
     Examples
@@ -436,7 +436,7 @@ def check_callable(f: Any, name: str = "f") -> Callable:
 # --- checks for the machine-learning modules (models, losses) -------------
 
 
-def check_choice(value: Any, name: str, choices: Sequence[str]) -> str:
+def check_choice(value: object, name: str, choices: Sequence[str]) -> str:
     """Return `value` after checking it is one of the strings in `choices`.
 
     Examples
@@ -453,7 +453,7 @@ def check_choice(value: Any, name: str, choices: Sequence[str]) -> str:
     return value
 
 
-def check_binary_labels(y: Any, name: str = "y") -> np.ndarray:
+def check_binary_labels(y: ArrayLike, name: str = "y") -> NDArray[np.float64]:
     """Return 1-D labels `y` as float64 after checking every entry is 0 or 1.
 
     Examples
@@ -477,7 +477,7 @@ MAX_ONE_HOT_BYTES = 2**30
 
 
 def check_class_labels(
-    y: Any, name: str = "y", n_classes: int | None = None
+    y: ArrayLike, name: str = "y", n_classes: int | None = None
 ) -> NDArray[np.int64]:
     """Return 1-D integer labels in 0..k-1 as an int64 array.
 
@@ -517,7 +517,7 @@ def check_class_labels(
     return arr.astype(np.int64)
 
 
-def encode_labels(y: Any, name: str = "y") -> tuple[np.ndarray, NDArray[np.int64]]:
+def encode_labels(y: object, name: str = "y") -> tuple[np.ndarray, NDArray[np.int64]]:
     """Return ``(classes, codes)``: the sorted distinct labels and each label's index.
 
     The classifiers' label contract, as scikit-learn's: any discrete labels
@@ -596,7 +596,7 @@ def encode_labels(y: Any, name: str = "y") -> tuple[np.ndarray, NDArray[np.int64
     return classes, codes.astype(np.int64).reshape(-1)
 
 
-def check_n_features(X: np.ndarray, n_features: int, name: str = "X") -> None:
+def check_n_features(X: NDArray[np.float64], n_features: int, name: str = "X") -> None:
     """Raise if the 2-D array `X` does not have `n_features` columns.
 
     Examples

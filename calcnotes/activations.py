@@ -16,11 +16,12 @@ them in their inner loops after checking the data once.
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
 from calcnotes._validation import as_float_array, check_finite_output, check_int
+
+Floats = NDArray[np.float64]
 
 __all__ = [
     "sigmoid",
@@ -38,30 +39,32 @@ __all__ = [
 # --- kernels (no validation) --------------------------------------------
 
 
-def _sigmoid(z: np.ndarray) -> np.ndarray:
+def _sigmoid(z: np.ndarray) -> Floats:
     e = np.exp(-np.abs(z))  # in (0, 1]: never overflows
     # z >= 0: 1 / (1 + e^-z);  z < 0: e^z / (1 + e^z), the same number
-    return np.where(z >= 0, 1.0, e) / (1.0 + e)
+    s: Floats = np.where(z >= 0, 1.0, e) / (1.0 + e)
+    return s
 
 
-def _softmax(Z: np.ndarray, axis: int = -1) -> np.ndarray:
+def _softmax(Z: np.ndarray, axis: int = -1) -> Floats:
     with np.errstate(over="ignore"):  # z - max(z) < -1.8e308 is -inf: e^-inf = 0, right
-        E = np.exp(Z - Z.max(axis=axis, keepdims=True))  # largest entry is e^0
+        E: Floats = np.exp(Z - Z.max(axis=axis, keepdims=True))  # largest entry is e^0
     E /= E.sum(axis=axis, keepdims=True)
     return E
 
 
-def _log_softmax(Z: np.ndarray, axis: int = -1) -> np.ndarray:
+def _log_softmax(Z: np.ndarray, axis: int = -1) -> Floats:
     with np.errstate(over="ignore", invalid="ignore"):  # -inf where it underflows
         shifted = Z - Z.max(axis=axis, keepdims=True)
-        return shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
+        out: Floats = shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
+    return out
 
 
-def _scalar_or_array(a: np.ndarray) -> np.ndarray | np.float64:
+def _scalar_or_array(a: np.ndarray) -> Floats:
     return a[()] if a.ndim == 0 else a
 
 
-def _check_axis(axis: Any, ndim: int) -> int:
+def _check_axis(axis: object, ndim: int) -> int:
     if ndim == 0:
         raise ValueError(
             "softmax needs a class axis but got a scalar; pass a vector of "
@@ -79,7 +82,7 @@ def _check_axis(axis: Any, ndim: int) -> int:
 # --- public functions ----------------------------------------------------
 
 
-def sigmoid(z: Any) -> np.ndarray:
+def sigmoid(z: ArrayLike) -> Floats:
     r"""Return the logistic sigmoid :math:`\sigma(z) = 1 / (1 + e^{-z})`.
 
     Computed without overflow: for :math:`z < 0` as
@@ -102,7 +105,7 @@ def sigmoid(z: Any) -> np.ndarray:
     return _scalar_or_array(_sigmoid(as_float_array(z, "z")))
 
 
-def sigmoid_derivative(z: Any) -> np.ndarray:
+def sigmoid_derivative(z: ArrayLike) -> Floats:
     r"""Return :math:`\sigma'(z) = \sigma(z)\,(1 - \sigma(z))`.
 
     Evaluated as :math:`e^{-|z|} / (1 + e^{-|z|})^2`, the same number
@@ -128,7 +131,7 @@ def sigmoid_derivative(z: Any) -> np.ndarray:
     return _scalar_or_array(e / (1.0 + e) ** 2)
 
 
-def tanh(z: Any) -> np.ndarray:
+def tanh(z: ArrayLike) -> Floats:
     r"""Return :math:`\tanh(z) = (e^{z} - e^{-z}) / (e^{z} + e^{-z})`.
 
     Note :math:`\tanh(z) = 2\sigma(2z) - 1`.
@@ -141,7 +144,7 @@ def tanh(z: Any) -> np.ndarray:
     return _scalar_or_array(np.tanh(as_float_array(z, "z")))
 
 
-def tanh_derivative(z: Any) -> np.ndarray:
+def tanh_derivative(z: ArrayLike) -> Floats:
     r"""Return :math:`\tanh'(z) = 1 - \tanh^2(z)`.
 
     Evaluated as :math:`4e^{-2|z|} / (1 + e^{-2|z|})^2`
@@ -158,7 +161,7 @@ def tanh_derivative(z: Any) -> np.ndarray:
     return _scalar_or_array(4.0 * e / (1.0 + e) ** 2)
 
 
-def relu(z: Any) -> np.ndarray:
+def relu(z: ArrayLike) -> Floats:
     r"""Return :math:`\operatorname{relu}(z) = \max(z, 0)`.
 
     Examples
@@ -169,7 +172,7 @@ def relu(z: Any) -> np.ndarray:
     return _scalar_or_array(np.maximum(as_float_array(z, "z"), 0.0))
 
 
-def relu_derivative(z: Any) -> np.ndarray:
+def relu_derivative(z: ArrayLike) -> Floats:
     r"""Return :math:`\operatorname{relu}'(z) = 1` if :math:`z > 0` else 0.
 
     The derivative does not exist at :math:`z = 0` (a corner); like every
@@ -183,7 +186,7 @@ def relu_derivative(z: Any) -> np.ndarray:
     return _scalar_or_array((as_float_array(z, "z") > 0).astype(np.float64))
 
 
-def softmax(Z: Any, axis: int = -1) -> np.ndarray:
+def softmax(Z: ArrayLike, axis: int = -1) -> Floats:
     r"""Return :math:`\operatorname{softmax}(z)_j = e^{z_j} / \sum_k e^{z_k}`.
 
     Normalises along `axis` (the class axis); the row maximum is subtracted
@@ -211,7 +214,7 @@ def softmax(Z: Any, axis: int = -1) -> np.ndarray:
     return _softmax(Z, _check_axis(axis, Z.ndim))
 
 
-def softmax_jacobian(z: Any) -> np.ndarray:
+def softmax_jacobian(z: ArrayLike) -> Floats:
     r"""Return the Jacobian :math:`J = \operatorname{diag}(s) - s s^T`.
 
     Here :math:`s = \operatorname{softmax}(z)` and
@@ -238,7 +241,7 @@ def softmax_jacobian(z: Any) -> np.ndarray:
     return np.diag(s) - np.outer(s, s)
 
 
-def log_softmax(Z: Any, axis: int = -1) -> np.ndarray:
+def log_softmax(Z: ArrayLike, axis: int = -1) -> Floats:
     r"""Return :math:`\log \operatorname{softmax}(z)_j = z_j - \log\sum_k e^{z_k}`.
 
     Computed as :math:`(z_j - m) - \log\sum_k e^{z_k - m}` with

@@ -19,14 +19,12 @@ all have a zero Hessian at the origin.
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 import sympy as sp
 from numpy.typing import ArrayLike
 
 from ._validation import check_positive, check_square
-from .symbolic import _scalar, _symbols, gradient, hessian
+from .symbolic import Symbols, SymExpr, _scalar, _symbols, gradient, hessian
 
 __all__ = ["classify_critical_points", "critical_points", "second_derivative_test"]
 
@@ -45,7 +43,7 @@ def _check_variables(expr: sp.Expr, variables: list[sp.Symbol]) -> None:
         )
 
 
-def _check_interval(interval: Any, variables: list[sp.Symbol]) -> tuple[float, float]:
+def _check_interval(interval: object, variables: list[sp.Symbol]) -> tuple[float, float]:
     if len(variables) != 1:
         raise ValueError(
             f"interval searches numerically along one variable, but there are "
@@ -53,7 +51,7 @@ def _check_interval(interval: Any, variables: list[sp.Symbol]) -> tuple[float, f
             f"newton_minimize from several starting points"
         )
     try:
-        a, b = (float(v) for v in interval)
+        a, b = (float(v) for v in interval)  # type: ignore[attr-defined]  # checked here
     except (TypeError, ValueError):
         raise TypeError(
             f"interval must be a pair of numbers (a, b), got {interval!r}"
@@ -113,7 +111,8 @@ def _is_periodic_set(solutions: sp.Set) -> bool:
 
 def _solve(equations: list[sp.Expr], variables: list[sp.Symbol], expr: sp.Expr) -> list[Point]:
     try:
-        return sp.solve(equations, variables, dict=True)
+        solutions: list[Point] = sp.solve(equations, variables, dict=True)
+        return solutions
     except NotImplementedError as err:
         raise ValueError(
             f"sympy cannot solve grad f = 0 for {variables} ({err}); find "
@@ -143,8 +142,8 @@ def _solutions(
                 # exact real-root isolation: every real root, as a number or CRootOf
                 return [{x: r} for r in dict.fromkeys(poly.real_roots())]
         return _solve(equations, variables, expr)  # Groebner bases: complete
-    fix = (f"pass interval=(a, b) to search for the zeros of f' numerically "
-           f"there, or use newton_minimize from several starting points")
+    fix = ("pass interval=(a, b) to search for the zeros of f' numerically "
+           "there, or use newton_minimize from several starting points")
     if len(variables) == 1:
         (x,) = variables
         found = sp.solveset(equations[0], x, sp.S.Reals)
@@ -188,7 +187,7 @@ def _real_value(value: sp.Expr) -> float | None:
 
 
 def critical_points(
-    expr: Any, variables: Any, interval: tuple[float, float] | None = None
+    expr: SymExpr, variables: Symbols, interval: tuple[float, float] | None = None
 ) -> list[Point]:
     r"""Return the real solutions of :math:`\nabla f = 0`, solved by sympy.
 
@@ -261,7 +260,7 @@ def critical_points(
     return [points[i] for i in order]
 
 
-def _sign(eigenvalue: Any, tol: float, scale: float) -> int:
+def _sign(eigenvalue: SymExpr | float, tol: float, scale: float) -> int:
     """+1, -1 or 0, exactly for sympy numbers when sympy can decide."""
     if isinstance(eigenvalue, sp.Basic):
         if eigenvalue.is_zero:
@@ -345,7 +344,7 @@ def second_derivative_test(H: ArrayLike | sp.MatrixBase, tol: float = 1e-10) -> 
 
 
 def classify_critical_points(
-    expr: Any, variables: Any, interval: tuple[float, float] | None = None
+    expr: SymExpr, variables: Symbols, interval: tuple[float, float] | None = None
 ) -> list[tuple[Point, str]]:
     r"""Return each critical point of f with its kind.
 

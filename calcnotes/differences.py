@@ -116,8 +116,8 @@ def _candidates(x: Floats, power: float) -> list[Floats]:
 
 
 def _evaluate(
-    f: Callable, x: Floats, step: Any, where: str, *, complex_ok: bool = False,
-    finite: bool = True,
+    f: Callable[[Any], object], x: Floats, step: float | complex | np.ndarray, where: str, *,
+    complex_ok: bool = False, finite: bool = True,
 ) -> np.ndarray:
     """``f(x + step)`` as an array of x's shape, raising if it is not finite."""
     # Outside the domain numpy returns NaN with a RuntimeWarning; we raise
@@ -440,8 +440,9 @@ class DerivativeEstimate:
     error: float | np.ndarray
 
     def __repr__(self) -> str:
-        fmt = lambda a: np.array2string(np.asarray(a), precision=6)  # noqa: E731
-        return f"DerivativeEstimate(value={fmt(self.value)}, error={fmt(self.error)})"
+        value = np.array2string(np.asarray(self.value), precision=6)
+        error = np.array2string(np.asarray(self.error), precision=6)
+        return f"DerivativeEstimate(value={value}, error={error})"
 
 
 def richardson_derivative(

@@ -23,7 +23,12 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from ._validation import as_float_array, check_callable, check_callback_output, check_positive
+from ._validation import (
+    as_float_array,
+    check_callable,
+    check_callback_output,
+    check_positive,
+)
 from .numeric import numeric_gradient
 
 __all__ = ["GradientCheck", "check_gradient"]

@@ -11,23 +11,25 @@ diverges beyond; a run that diverges raises
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
 from ._validation import check_callable, check_positive
 from .result import OptimizeResult, _iterate
+
+Floats = NDArray[np.float64]
 
 __all__ = ["gradient_descent"]
 
 
 def gradient_descent(
-    grad: Callable[[Any], Any],
-    x0: Any,
+    grad: Callable[[Floats], ArrayLike],
+    x0: ArrayLike,
     learning_rate: float,
     max_iter: int = 1000,
     tol: float = 1e-8,
-    f: Callable[[Any], float] | None = None,
+    f: Callable[[Floats], ArrayLike] | None = None,
 ) -> OptimizeResult:
     r"""Return the :class:`OptimizeResult` of gradient descent from `x0`.
 

@@ -15,6 +15,7 @@ with residuals :math:`r = Xw + b - y`. (The notes also use
 from __future__ import annotations
 
 import warnings
+
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 

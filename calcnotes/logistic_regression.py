@@ -25,6 +25,7 @@ To match scikit-learn's ``LogisticRegression(C=...)``, which minimises
 from __future__ import annotations
 
 import warnings
+
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
@@ -89,7 +90,7 @@ def _hessian(X: Floats, w: Floats, b: float, l2: float) -> Floats:
     p = _sigmoid(_logits(X, w, b))
     X1 = np.column_stack([X, np.ones(X.shape[0])])
     with np.errstate(over="ignore", invalid="ignore"):
-        H = (X1.T * (p * (1.0 - p))) @ X1 / X.shape[0]  # X1^T S X1 / n
+        H: Floats = (X1.T * (p * (1.0 - p))) @ X1 / X.shape[0]  # X1^T S X1 / n
     check_finite_output(H, "log_loss_hessian", fix="rescale X")
     H[np.arange(X.shape[1]), np.arange(X.shape[1])] += l2  # not on b
     return H
@@ -264,7 +265,7 @@ class LogisticRegression(Classifier):
         except ValueError:
             del self.classes_  # a failed fit leaves no learned attribute
             raise
-        n, d = X.shape
+        d = X.shape[1]
         if it == max_iter:
             warnings.warn(
                 f"{solver} stopped at max_iter={max_iter} with gradient norm "
@@ -304,7 +305,8 @@ class LogisticRegression(Classifier):
     def predict(self, X: ArrayLike) -> np.ndarray:
         """Return ``classes_[1]`` where :math:`p \\ge 1/2`, else ``classes_[0]``; shape (n_samples,)."""
         positive = self.decision_function(X) >= 0  # first: raises NotFittedError
-        return self.classes_[positive.astype(np.int64)]
+        labels: np.ndarray = self.classes_[positive.astype(np.int64)]
+        return labels
 
 
 def _fit(
@@ -334,16 +336,16 @@ def _fit(
             if np.sqrt(g @ g) <= tol or it == max_iter:
                 break
             if solver == "gd":
-                step = learning_rate
+                rate = learning_rate
                 while True:  # backtracking: halve the step while it raises the loss
-                    new = theta - step * g
+                    new = theta - rate * g
                     z_new = X1 @ new
                     loss = objective(new, z_new)
                     # (a rise within rounding, 1e-12 of the loss, is not a rise)
                     if loss <= losses[-1] + 1e-12 * abs(losses[-1]):
                         break
-                    step /= 2
-                    if step < learning_rate * 2.0**-60:
+                    rate /= 2
+                    if rate < learning_rate * 2.0**-60:
                         raise DivergenceError(_overflowed(solver, learning_rate, it + 1))
                 if not (np.all(np.isfinite(new)) and np.all(np.isfinite(z_new)) and np.isfinite(loss)):
                     raise DivergenceError(_overflowed(solver, learning_rate, it + 1))

@@ -21,7 +21,7 @@ log of a rounded probability, so they stay exact for logits of ``±1e4``.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TypeVar
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -48,6 +48,9 @@ __all__ = [
     "cross_entropy_with_logits",
     "cross_entropy_with_logits_gradient",
 ]
+
+Floats = NDArray[np.float64]
+T = TypeVar("T")
 
 EPS = 1e-15
 """Probabilities are clipped to ``[EPS, 1 - EPS]`` before taking logs."""
@@ -81,15 +84,15 @@ def _one_hot(labels: NDArray[np.int64], k: int) -> NDArray[np.float64]:
     return Y
 
 
-def _finite(value: Any, name: str) -> Any:
-    check_finite_output(value, name, fix="rescale the inputs (or the logits)")
+def _finite(value: T, name: str) -> T:  # T: a float or a float array
+    check_finite_output(np.asarray(value), name, fix="rescale the inputs (or the logits)")
     return value
 
 
 # --- checks --------------------------------------------------------------
 
 
-def _pair(y: Any, y_pred: Any, names: tuple[str, str]) -> tuple[np.ndarray, np.ndarray]:
+def _pair(y: ArrayLike, y_pred: ArrayLike, names: tuple[str, str]) -> tuple[Floats, Floats]:
     y = as_float_array(y, names[0], ndim=(1, 2))
     y_pred = as_float_array(y_pred, names[1], ndim=(1, 2))
     if y.shape != y_pred.shape:
@@ -102,7 +105,7 @@ def _pair(y: Any, y_pred: Any, names: tuple[str, str]) -> tuple[np.ndarray, np.n
     return y, y_pred
 
 
-def _check_unit_interval(a: np.ndarray, name: str, what: str) -> None:
+def _check_unit_interval(a: Floats, name: str, what: str) -> None:
     bad = np.flatnonzero((a.ravel() < 0) | (a.ravel() > 1))
     if bad.size:
         raise ValueError(
@@ -113,7 +116,7 @@ def _check_unit_interval(a: np.ndarray, name: str, what: str) -> None:
         )
 
 
-def _check_eps(eps: Any) -> float:
+def _check_eps(eps: object) -> float:
     eps = check_positive(eps, "eps")
     if eps >= 0.5:
         raise ValueError(f"eps must be < 0.5, got {eps}; the default 1e-15 "
@@ -121,15 +124,16 @@ def _check_eps(eps: Any) -> float:
     return eps
 
 
-def _labels_and_clipped_probabilities(y: Any, p: Any, eps: Any) -> tuple[np.ndarray, np.ndarray]:
+def _labels_and_clipped_probabilities(y: ArrayLike, p: ArrayLike, eps: object) -> tuple[Floats, Floats]:
     """Validate 0/1 (or soft) labels and probabilities; clip p to [eps, 1 - eps] so the logs stay finite."""
     y, p = _pair(y, p, ("y", "p"))
     _check_unit_interval(y, "y", "labels")
     _check_unit_interval(p, "p", "probabilities")
-    return y, np.clip(p, _check_eps(eps), 1.0 - eps)
+    low = _check_eps(eps)
+    return y, np.clip(p, low, 1.0 - low)
 
 
-def one_hot(y: Any, n_classes: int | None = None) -> np.ndarray:
+def one_hot(y: ArrayLike, n_classes: int | None = None) -> Floats:
     """Return the one-hot matrix ``Y`` with ``Y[i, y[i]] = 1``.
 
     Parameters
@@ -157,7 +161,7 @@ def one_hot(y: Any, n_classes: int | None = None) -> np.ndarray:
     return _one_hot(labels, k)
 
 
-def _targets(Y: Any, n_classes: int) -> np.ndarray:
+def _targets(Y: ArrayLike, n_classes: int) -> Floats:
     """Y given as one-hot (n, k) or integer labels (n,) -> one-hot float."""
     Y_arr = as_float_array(Y, "Y", ndim=(1, 2))
     if Y_arr.ndim == 1:
@@ -180,7 +184,7 @@ def _targets(Y: Any, n_classes: int) -> np.ndarray:
     return Y_arr
 
 
-def _class_pair(Y: Any, P: Any, name: str) -> tuple[np.ndarray, np.ndarray]:
+def _class_pair(Y: ArrayLike, P: ArrayLike, name: str) -> tuple[Floats, Floats]:
     P = as_float_array(P, name, ndim=2)
     Y = _targets(Y, P.shape[1])
     if Y.shape[0] != P.shape[0]:
@@ -194,7 +198,7 @@ def _class_pair(Y: Any, P: Any, name: str) -> tuple[np.ndarray, np.ndarray]:
 # --- squared error ------------------------------------------------------
 
 
-def mse(y: Any, y_pred: Any) -> float:
+def mse(y: ArrayLike, y_pred: ArrayLike) -> float:
     r"""Return the mean squared error :math:`\frac1N\sum_i (\hat y_i - y_i)^2`.
 
     Parameters
@@ -217,7 +221,7 @@ def mse(y: Any, y_pred: Any) -> float:
         return _finite(float(np.mean(r * r)), "mse")
 
 
-def mse_gradient(y: Any, y_pred: Any) -> np.ndarray:
+def mse_gradient(y: ArrayLike, y_pred: ArrayLike) -> Floats:
     r"""Return :math:`\partial\,\mathrm{mse}/\partial \hat y = 2(\hat y - y)/N`.
 
     Returns
@@ -237,7 +241,7 @@ def mse_gradient(y: Any, y_pred: Any) -> np.ndarray:
 # --- binary cross-entropy --------------------------------------------------
 
 
-def binary_cross_entropy(y: Any, p: Any, eps: float = EPS) -> float:
+def binary_cross_entropy(y: ArrayLike, p: ArrayLike, eps: float = EPS) -> float:
     r"""Return the mean binary cross-entropy (log loss).
 
     .. math:: L = -\frac1N \sum_i \bigl[y_i \log p_i + (1-y_i)\log(1-p_i)\bigr]
@@ -267,7 +271,7 @@ def binary_cross_entropy(y: Any, p: Any, eps: float = EPS) -> float:
     return float(-np.mean(y * np.log(p) + (1.0 - y) * np.log1p(-p)))
 
 
-def binary_cross_entropy_gradient(y: Any, p: Any, eps: float = EPS) -> np.ndarray:
+def binary_cross_entropy_gradient(y: ArrayLike, p: ArrayLike, eps: float = EPS) -> Floats:
     r"""Return :math:`\partial L/\partial p = \frac{p - y}{p(1-p)} \frac1N`.
 
     From :math:`\partial L/\partial p_i = \frac1N\bigl(-\frac{y_i}{p_i}
@@ -282,7 +286,7 @@ def binary_cross_entropy_gradient(y: Any, p: Any, eps: float = EPS) -> np.ndarra
     return (p - y) / (p * (1.0 - p)) / y.size
 
 
-def binary_cross_entropy_with_logits(y: Any, z: Any) -> float:
+def binary_cross_entropy_with_logits(y: ArrayLike, z: ArrayLike) -> float:
     r"""Return the mean binary cross-entropy of ``p = sigmoid(z)``, from `z`.
 
     .. math:: \ell(y, z) = \max(z, 0) - y z + \log\bigl(1 + e^{-|z|}\bigr)
@@ -311,7 +315,7 @@ def binary_cross_entropy_with_logits(y: Any, z: Any) -> float:
     return _finite(_binary_cross_entropy_with_logits(y, z), "binary_cross_entropy_with_logits")
 
 
-def binary_cross_entropy_with_logits_gradient(y: Any, z: Any) -> np.ndarray:
+def binary_cross_entropy_with_logits_gradient(y: ArrayLike, z: ArrayLike) -> Floats:
     r"""Return :math:`\partial L/\partial z = (\sigma(z) - y)/N`.
 
     The :math:`\sigma'` of the chain rule cancels against the
@@ -331,7 +335,7 @@ def binary_cross_entropy_with_logits_gradient(y: Any, z: Any) -> np.ndarray:
 # --- categorical cross-entropy ----------------------------------------------
 
 
-def categorical_cross_entropy(Y: Any, P: Any, eps: float = EPS) -> float:
+def categorical_cross_entropy(Y: ArrayLike, P: ArrayLike, eps: float = EPS) -> float:
     r"""Return the mean categorical cross-entropy.
 
     .. math:: L = -\frac1n \sum_{i=1}^n \sum_{j=1}^k Y_{ij} \log P_{ij}
@@ -362,7 +366,7 @@ def categorical_cross_entropy(Y: Any, P: Any, eps: float = EPS) -> float:
     return float(-np.sum(Y * np.log(P)) / Y.shape[0])
 
 
-def categorical_cross_entropy_gradient(Y: Any, P: Any, eps: float = EPS) -> np.ndarray:
+def categorical_cross_entropy_gradient(Y: ArrayLike, P: ArrayLike, eps: float = EPS) -> Floats:
     r"""Return :math:`\partial L/\partial P = -Y / (P\,n)` (elementwise).
 
     Examples
@@ -372,10 +376,11 @@ def categorical_cross_entropy_gradient(Y: Any, P: Any, eps: float = EPS) -> np.n
     """
     Y, P = _class_pair(Y, P, "P")
     _check_unit_interval(P, "P", "probabilities")
-    return -Y / np.clip(P, _check_eps(eps), 1.0) / Y.shape[0]
+    G: Floats = -Y / np.clip(P, _check_eps(eps), 1.0) / Y.shape[0]
+    return G
 
 
-def cross_entropy_with_logits(Y: Any, Z: Any) -> float:
+def cross_entropy_with_logits(Y: ArrayLike, Z: ArrayLike) -> float:
     r"""Return the mean cross-entropy of ``softmax(Z)``, computed from `Z`.
 
     .. math:: L = -\frac1n \sum_i \sum_j Y_{ij}
@@ -403,7 +408,7 @@ def cross_entropy_with_logits(Y: Any, Z: Any) -> float:
     return _finite(_cross_entropy_with_logits(Y, Z), "cross_entropy_with_logits")
 
 
-def cross_entropy_with_logits_gradient(Y: Any, Z: Any) -> np.ndarray:
+def cross_entropy_with_logits_gradient(Y: ArrayLike, Z: ArrayLike) -> Floats:
     r"""Return :math:`\partial L/\partial Z = (\operatorname{softmax}(Z) - Y)/n`.
 
     The softmax Jacobian :math:`\operatorname{diag}(s) - ss^T` times
@@ -419,4 +424,5 @@ def cross_entropy_with_logits_gradient(Y: Any, Z: Any) -> np.ndarray:
     array([[-0.5,  0.5]])
     """
     Y, Z = _class_pair(Y, Z, "Z")
-    return (_softmax(Z) - Y) / Y.shape[0]
+    dZ: Floats = (_softmax(Z) - Y) / Y.shape[0]
+    return dZ

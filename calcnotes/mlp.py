@@ -37,6 +37,7 @@ once in ``fit`` and then calls the unchecked kernels ``_forward`` and
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -53,7 +54,11 @@ from calcnotes._validation import (
     check_positive,
     check_random_state,
 )
-from calcnotes.losses import _binary_cross_entropy_with_logits, _cross_entropy_with_logits, _one_hot
+from calcnotes.losses import (
+    _binary_cross_entropy_with_logits,
+    _cross_entropy_with_logits,
+    _one_hot,
+)
 from calcnotes.result import DivergenceError
 
 __all__ = ["init_params", "forward", "backward", "loss", "MLP"]
@@ -69,26 +74,29 @@ MAX_PARAMETERS = 50_000_000
 # --- kernels (no validation) --------------------------------------------
 
 
-def _activate(Z: np.ndarray, name: str) -> np.ndarray:
+def _activate(Z: Floats, name: str) -> Floats:
     if name == "sigmoid":
-        A = np.multiply(Z, 0.5)
+        A: Floats = np.multiply(Z, 0.5)
         np.tanh(A, out=A)  # sigma(z) = (1 + tanh(z/2)) / 2: never overflows
         A += 1.0
         A *= 0.5
         return A
     if name == "tanh":
-        return np.tanh(Z)
+        T: Floats = np.tanh(Z)
+        return T
     if name == "relu":
-        return np.maximum(Z, 0.0)
+        R: Floats = np.maximum(Z, 0.0)
+        return R
     # softmax over the class axis, shifted by the row maximum
-    E = np.subtract(Z, Z.max(axis=1, keepdims=True))
+    E: Floats = np.subtract(Z, Z.max(axis=1, keepdims=True))
     np.exp(E, out=E)
     E /= E.sum(axis=1, keepdims=True)
     return E
 
 
-def _times_derivative(dA: np.ndarray, A: np.ndarray, name: str) -> np.ndarray:
+def _times_derivative(dA: Floats, A: Floats, name: str) -> Floats:
     """dA * f'(Z), using f' written through the output A = f(Z)."""
+    dZ: Floats
     if name == "sigmoid":
         dZ = np.subtract(1.0, A)  # sigma' = A (1 - A)
         dZ *= A
@@ -96,15 +104,18 @@ def _times_derivative(dA: np.ndarray, A: np.ndarray, name: str) -> np.ndarray:
         dZ = np.multiply(A, A)  # tanh' = 1 - A^2
         np.subtract(1.0, dZ, out=dZ)
     else:
-        return np.multiply(dA, A > 0)  # relu' = 1 where z > 0 (i.e. A > 0)
+        dZ = np.multiply(dA, A > 0)  # relu' = 1 where z > 0 (i.e. A > 0)
+        return dZ
     dZ *= dA
     return dZ
 
 
-def _forward(X, Ws, bs, activation, output):
+def _forward(
+    X: Floats, Ws: list[Floats], bs: list[Floats], activation: str, output: str
+) -> tuple[list[Floats], list[Floats]]:
     """Return the lists [A0 = X, A1, ..., AL] and [Z1, ..., ZL]."""
     As, Zs = [X], []
-    for l, (W, b) in enumerate(zip(Ws, bs), start=1):
+    for l, (W, b) in enumerate(zip(Ws, bs, strict=True), start=1):
         Z = As[-1] @ W
         Z += b
         Zs.append(Z)
@@ -115,9 +126,9 @@ def _forward(X, Ws, bs, activation, output):
     return As, Zs
 
 
-def _output_delta(A_out, Y, output, scale):
+def _output_delta(A_out: Floats, Y: Floats, output: str, scale: float) -> Floats:
     """dZ_L times `scale`/(1/n): see the table in the module docstring."""
-    dZ = np.subtract(A_out, Y)
+    dZ: Floats = np.subtract(A_out, Y)
     if output == "softmax":
         dZ *= scale
     elif output == "sigmoid":
@@ -127,10 +138,13 @@ def _output_delta(A_out, Y, output, scale):
     return dZ
 
 
-def _backward(As, Ws, dZ, activation):
+def _backward(
+    As: list[Floats], Ws: list[Floats], dZ: Floats, activation: str
+) -> tuple[list[Floats], list[Floats]]:
     """Backprop from dZ_L; returns the lists [dW1..dWL], [db1..dbL]."""
     L = len(Ws)
-    dWs, dbs = [None] * L, [None] * L
+    dWs: list[Floats] = [np.empty(0)] * L
+    dbs: list[Floats] = [np.empty(0)] * L
     for l in range(L - 1, -1, -1):  # layer l+1 in the maths
         dWs[l] = As[l].T @ dZ
         dbs[l] = dZ.sum(axis=0)
@@ -183,7 +197,7 @@ def _split(params: Params) -> tuple[list[np.ndarray], list[np.ndarray]]:
     return Ws, bs
 
 
-def _check_X(X: Any, Ws: list[np.ndarray]) -> np.ndarray:
+def _check_X(X: ArrayLike, Ws: list[Floats]) -> Floats:
     X = as_float_array(X, "X", ndim=2)
     if X.shape[1] != Ws[0].shape[0]:
         raise ValueError(
@@ -194,7 +208,7 @@ def _check_X(X: Any, Ws: list[np.ndarray]) -> np.ndarray:
 
 
 def _check_cache(
-    cache: Any, Ws: list[Floats], bs: list[Floats], activation: str, output: str
+    cache: object, Ws: list[Floats], bs: list[Floats], activation: str, output: str
 ) -> list[Floats]:
     """The activations [A0, ..., AL] of `cache`, checked against a forward pass.
 
@@ -231,7 +245,7 @@ def _check_cache(
     return As
 
 
-def _check_Y(Y: Any, n: int, m: int, output: str) -> np.ndarray:
+def _check_Y(Y: ArrayLike, n: int, m: int, output: str) -> Floats:
     """Targets as an (n, m) float array (labels are one-hot encoded)."""
     if output == "softmax":
         Y_arr = as_float_array(Y, "Y", ndim=(1, 2))
@@ -261,7 +275,7 @@ def _check_Y(Y: Any, n: int, m: int, output: str) -> np.ndarray:
 
 
 def init_params(
-    layer_sizes: Any,
+    layer_sizes: Sequence[int],
     activation: str = "sigmoid",
     random_state: int | np.random.Generator | None = None,
 ) -> Params:
@@ -305,7 +319,7 @@ def init_params(
             f"layer_sizes needs at least an input and an output size, got "
             f"{list(layer_sizes)}; e.g. (n_features, n_outputs)"
         )
-    n_weights = sum((a + 1) * b for a, b in zip(sizes[:-1], sizes[1:]))
+    n_weights = sum((a + 1) * b for a, b in zip(sizes[:-1], sizes[1:], strict=True))
     if n_weights > MAX_PARAMETERS:
         raise ValueError(
             f"layer_sizes {tuple(sizes)} means {n_weights:.3g} parameters "
@@ -314,7 +328,7 @@ def init_params(
         )
     rng = check_random_state(random_state)
     params: Params = {}
-    for l, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:]), start=1):
+    for l, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:], strict=True), start=1):
         var = 2.0 / n_in if activation == "relu" else 2.0 / (n_in + n_out)
         params[f"W{l}"] = rng.standard_normal((n_in, n_out)) * np.sqrt(var)
         params[f"b{l}"] = np.zeros(n_out)
@@ -322,7 +336,7 @@ def init_params(
 
 
 def forward(
-    X: Any, params: Params, activation: str = "sigmoid", output: str = "softmax"
+    X: ArrayLike, params: Params, activation: str = "sigmoid", output: str = "softmax"
 ) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     r"""Return the network output :math:`A_L` and the cache for backprop.
 
@@ -362,7 +376,7 @@ def forward(
 
 
 def backward(
-    Y: Any,
+    Y: ArrayLike,
     params: Params,
     cache: dict[str, np.ndarray],
     activation: str = "sigmoid",
@@ -415,7 +429,7 @@ def backward(
     return grads
 
 
-def loss(Y: Any, Z_out: Any, output: str = "softmax") -> float:
+def loss(Y: ArrayLike, Z_out: ArrayLike, output: str = "softmax") -> float:
     r"""Return the training loss from the output layer's logits :math:`Z_L`.
 
     ``softmax``: mean categorical cross-entropy; ``sigmoid``: binary
@@ -549,7 +563,7 @@ class MLP(Classifier, Regressor):
             )
         return tuple(check_int(s, f"hidden_sizes[{i}]", minimum=1) for i, s in enumerate(sizes))
 
-    def _targets(self, y: Any, output: str) -> tuple[Floats, np.ndarray | None]:
+    def _targets(self, y: ArrayLike, output: str) -> tuple[Floats, np.ndarray | None]:
         """The (n, m) targets and the classes (None for regression)."""
         if y is None:
             raise ValueError(
@@ -620,7 +634,7 @@ class MLP(Classifier, Regressor):
                         s = scale if Xb.shape[0] == batch else learning_rate / Xb.shape[0]
                         dZ = _output_delta(As[-1], Yb, output, s)
                         dWs, dbs = _backward(As, Ws, dZ, activation)
-                        for W, b, dW, db in zip(Ws, bs, dWs, dbs):
+                        for W, b, dW, db in zip(Ws, bs, dWs, dbs, strict=True):
                             W -= dW
                             b -= db
                     history[epoch] = total / n
@@ -682,7 +696,8 @@ class MLP(Classifier, Regressor):
         (n_samples, n_outputs)."""
         A = self._network_output(X)
         if self.output == "softmax":
-            return self.classes_[A.argmax(axis=1)]
+            labels: np.ndarray = self.classes_[A.argmax(axis=1)]
+            return labels
         if self.output == "sigmoid":
             A = (A >= 0.5).astype(np.int64)
             return self.classes_[A[:, 0]] if self._y_ndim == 1 else A

@@ -20,12 +20,14 @@ derivative raises ValueError; a run that blows up raises
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
 from ._validation import check_callable
 from .result import OptimizeResult, _call, _fmt, _iterate
+
+Floats = NDArray[np.float64]
 
 __all__ = ["newton_minimize", "newton_root"]
 
@@ -34,7 +36,7 @@ _MAX_COND = 1 / np.finfo(np.float64).eps
 
 
 def _newton_step(
-    x: np.ndarray, r: np.ndarray, derivative: Callable, name: str, fix: str
+    x: Floats, r: Floats, derivative: Callable[[Floats], object], name: str, fix: str
 ) -> np.ndarray:
     """``x - M^{-1} r`` with ``M = derivative(x)``, refusing singular M."""
     M = _call(derivative, x, f"{name}(x)", x.shape * 2)
@@ -49,7 +51,8 @@ def _newton_step(
                 f"{name} is zero at x={_fmt(x)}; Newton's method cannot take "
                 f"a step here (division by zero): {fix}"
             )
-        return x - r / M
+        new: np.ndarray = x - r / M
+        return new
     if np.linalg.cond(M) > _MAX_COND:
         raise ValueError(
             f"{name} is singular at x={_fmt(x)} (det={np.linalg.det(M):.3g}); "
@@ -59,9 +62,9 @@ def _newton_step(
 
 
 def newton_root(
-    f: Callable[[Any], Any],
-    df: Callable[[Any], Any],
-    x0: Any,
+    f: Callable[[Floats], ArrayLike],
+    df: Callable[[Floats], ArrayLike],
+    x0: ArrayLike,
     max_iter: int = 100,
     tol: float = 1e-12,
 ) -> OptimizeResult:
@@ -115,12 +118,12 @@ def newton_root(
 
 
 def newton_minimize(
-    grad: Callable[[Any], Any],
-    hess: Callable[[Any], Any],
-    x0: Any,
+    grad: Callable[[Floats], ArrayLike],
+    hess: Callable[[Floats], ArrayLike],
+    x0: ArrayLike,
     max_iter: int = 100,
     tol: float = 1e-10,
-    f: Callable[[Any], float] | None = None,
+    f: Callable[[Floats], ArrayLike] | None = None,
 ) -> OptimizeResult:
     r"""Return the :class:`OptimizeResult` of Newton's method for min f.
 

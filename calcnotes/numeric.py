@@ -14,12 +14,18 @@ independent of the algebra they check.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from ._validation import as_float_array, check_callable, check_callback_output, check_positive
-from .differences import _EPS, _best_step, _candidates, _check_finite, _step
+from ._validation import (
+    as_float_array,
+    check_callable,
+    check_callback_output,
+    check_positive,
+)
+from .differences import _EPS, _best_step, _candidates, _step
 
 __all__ = ["numeric_gradient", "numeric_hessian", "numeric_jacobian"]
 
@@ -28,7 +34,7 @@ Floats = NDArray[np.float64]
 
 
 def _call(
-    f: Callable, x: np.ndarray, where: str, *, complex_ok: bool = False, finite: bool = True
+    f: Callable[[Any], object], x: np.ndarray, where: str, *, complex_ok: bool = False, finite: bool = True
 ) -> np.ndarray:
     """``f(x)`` as an array, raising if it is not finite or not numeric."""
     with np.errstate(all="ignore"):  # non-finite values are raised below

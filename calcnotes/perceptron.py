@@ -37,12 +37,17 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable
-from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from calcnotes._base import Classifier, ConvergenceWarning, check_w_b, check_W_b, check_X_y
+from calcnotes._base import (
+    Classifier,
+    ConvergenceWarning,
+    check_W_b,
+    check_w_b,
+    check_X_y,
+)
 from calcnotes._validation import (
     MAX_ITER,
     as_float_array,
@@ -57,6 +62,7 @@ from calcnotes._validation import (
 from calcnotes.result import DivergenceError
 
 Floats = NDArray[np.float64]
+Settings = tuple[float, int, bool, np.random.Generator]  # rate, epochs, shuffle, rng
 
 __all__ = [
     "perceptron_criterion",
@@ -93,7 +99,7 @@ def _multiclass(
     return X, labels, Z, Z.argmax(axis=1)
 
 
-def perceptron_criterion(X: Any, y: Any, w: Any, b: float) -> float:
+def perceptron_criterion(X: ArrayLike, y: ArrayLike, w: ArrayLike, b: float) -> float:
     r"""Return :math:`\sum_i (h_i - y_i)(x_i^Tw + b)`, summed over mistakes.
 
     Each misclassified point contributes its distance-like score
@@ -125,7 +131,7 @@ def perceptron_criterion(X: Any, y: Any, w: Any, b: float) -> float:
 
 
 def perceptron_criterion_gradient(
-    X: Any, y: Any, w: Any, b: float
+    X: ArrayLike, y: ArrayLike, w: ArrayLike, b: float
 ) -> tuple[np.ndarray, float]:
     r"""Return ``(dw, db) = (X^T(h - y), sum(h - y))``.
 
@@ -149,7 +155,7 @@ def perceptron_criterion_gradient(
     return dw, float(np.sum(h - y))
 
 
-def multiclass_perceptron_criterion(X: Any, y: Any, W: Any, b: Any) -> float:
+def multiclass_perceptron_criterion(X: ArrayLike, y: ArrayLike, W: ArrayLike, b: ArrayLike) -> float:
     r"""Return :math:`\sum_i (\max_j Z_{ij} - Z_{iy_i})` with :math:`Z = XW + b`.
 
     Parameters
@@ -177,7 +183,7 @@ def multiclass_perceptron_criterion(X: Any, y: Any, W: Any, b: Any) -> float:
 
 
 def multiclass_perceptron_criterion_gradient(
-    X: Any, y: Any, W: Any, b: Any
+    X: ArrayLike, y: ArrayLike, W: ArrayLike, b: ArrayLike
 ) -> tuple[np.ndarray, np.ndarray]:
     r"""Return ``(dW, db) = (X^T(Y_hat - Y), sum of rows of (Y_hat - Y))``.
 
@@ -223,7 +229,7 @@ class _PerceptronBase(Classifier):
         self.shuffle = shuffle
         self.random_state = random_state
 
-    def _settings(self) -> tuple[float, int, bool, np.random.Generator]:
+    def _settings(self) -> Settings:
         learning_rate = check_positive(self.learning_rate, "learning_rate")
         max_iter = check_int(self.max_iter, "max_iter", minimum=1, maximum=MAX_ITER)
         shuffle = check_bool(self.shuffle, "shuffle")
@@ -236,7 +242,7 @@ class _PerceptronBase(Classifier):
         step: Callable[[Floats, int, float], bool],
         count_mistakes: Callable[[], int],
         weights: Callable[[], tuple[np.ndarray, np.ndarray]],
-        settings: tuple[float, int, bool, np.random.Generator],
+        settings: Settings,
     ) -> None:
         """Epochs of the online rule until a pass makes no mistake."""
         learning_rate, max_iter, shuffle, rng = settings
@@ -249,7 +255,7 @@ class _PerceptronBase(Classifier):
             f"rescales them: 1.0 is fine)"
         )
         with np.errstate(over="ignore", invalid="ignore"):
-            for epoch in range(1, max_iter + 1):
+            for epoch in range(1, max_iter + 1):  # noqa: B007 (n_iter_ = epoch after the loop)
                 order = rng.permutation(n) if shuffle else range(n)
                 mistakes = 0
                 try:
@@ -273,7 +279,7 @@ class _PerceptronBase(Classifier):
                 ConvergenceWarning, stacklevel=3,
             )
 
-    def _fit(self, X: ArrayLike, y: ArrayLike, *, binary: bool) -> tuple[Floats, NDArray[np.int64], Any]:
+    def _fit(self, X: ArrayLike, y: ArrayLike, *, binary: bool) -> tuple[Floats, NDArray[np.int64], Settings]:
         """Reset, validate settings and data; return X, the label codes, the settings."""
         self._reset()
         settings = self._settings()
@@ -377,7 +383,8 @@ class Perceptron(_PerceptronBase):
     def predict(self, X: ArrayLike) -> np.ndarray:
         """Return ``classes_[1]`` where :math:`x^Tw + b \\ge 0`, else ``classes_[0]``; shape (n_samples,)."""
         positive = self.decision_function(X) >= 0  # first: raises NotFittedError
-        return self.classes_[positive.astype(np.int64)]
+        labels: np.ndarray = self.classes_[positive.astype(np.int64)]
+        return labels
 
 
 class MulticlassPerceptron(_PerceptronBase):
@@ -455,4 +462,5 @@ class MulticlassPerceptron(_PerceptronBase):
     def predict(self, X: ArrayLike) -> np.ndarray:
         """Return the class (from ``classes_``) of the largest score of every row, shape (n_samples,)."""
         best = self._scores(X).argmax(axis=1)  # first: raises NotFittedError
-        return self.classes_[best]
+        labels: np.ndarray = self.classes_[best]
+        return labels

@@ -26,7 +26,7 @@ Fraction(1, 2)
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from fractions import Fraction
 from numbers import Rational
 from typing import Any
@@ -45,8 +45,10 @@ __all__ = [
     "standard_error",
 ]
 
-Space = dict[tuple, Fraction]
-Event = Callable[[tuple], bool]
+Outcome = tuple[Any, ...]  # the colours drawn, or any hashable labels
+Exact = Fraction | int  # exact probabilities: floats are refused
+Space = dict[Outcome, Fraction]
+Event = Callable[[Outcome], object]
 
 MAX_OUTCOMES = 200_000
 """Most outcomes :func:`urn_space` lists (exact fractions, one dict entry each)."""
@@ -57,20 +59,20 @@ MAX_SIMULATED = 50_000_000
 # --- checks -----------------------------------------------------------------
 
 
-def _exact(p: Any, name: str) -> Fraction:
+def _exact(p: object, name: str) -> Fraction:
     """Return a probability as a Fraction in [0, 1]; floats are refused."""
     if isinstance(p, bool) or not isinstance(p, Rational):
         raise TypeError(
             f"{name} must be an exact number (int or fractions.Fraction), got "
             f"{type(p).__name__} {p!r}; write Fraction(2, 5) instead of 0.4"
         )
-    p = Fraction(int(p.numerator), int(p.denominator))
-    if not 0 <= p <= 1:
-        raise ValueError(f"{name} must be a probability in [0, 1], got {p}")
-    return p
+    exact = Fraction(int(p.numerator), int(p.denominator))
+    if not 0 <= exact <= 1:
+        raise ValueError(f"{name} must be a probability in [0, 1], got {exact}")
+    return exact
 
 
-def _check_counts(counts: Any) -> dict[str, int]:
+def _check_counts(counts: object) -> dict[str, int]:
     if not isinstance(counts, Mapping) or not counts:
         raise TypeError(
             f"counts must be a non-empty dict of colour -> number of balls, "
@@ -84,7 +86,7 @@ def _check_counts(counts: Any) -> dict[str, int]:
     return clean
 
 
-def _holds(event: Callable[[Any], Any], outcome: Any, name: str) -> bool:
+def _holds(event: Event, outcome: Outcome, name: str) -> bool:
     """``event(outcome)``, which must be True or False."""
     answer = event(outcome)
     if isinstance(answer, (bool, np.bool_)):
@@ -101,7 +103,7 @@ def _holds(event: Callable[[Any], Any], outcome: Any, name: str) -> bool:
     )
 
 
-def _fractions(values: Any, name: str) -> list[Fraction]:
+def _fractions(values: object, name: str) -> list[Fraction]:
     if isinstance(values, (str, bytes, Mapping)) or not isinstance(values, Iterable):
         raise TypeError(
             f"{name} must be a list of Fractions (one per case), got "
@@ -131,7 +133,7 @@ def _count_outcomes(counts: dict[str, int], draws: int, ordered: bool) -> int:
     return int(total)
 
 
-def _check_space(space: Any) -> Space:
+def _check_space(space: object) -> Space:
     if not isinstance(space, Mapping) or not space:
         raise TypeError(
             f"space must be a non-empty dict of outcome -> probability, got "
@@ -210,7 +212,7 @@ def urn_space(counts: Mapping[str, int], draws: int = 2, ordered: bool = True) -
     if not ordered:
         total = math.comb(n_balls, draws)
 
-        def multisets(i: int, left: int, taken: tuple) -> None:
+        def multisets(i: int, left: int, taken: Outcome) -> None:
             if i == len(colours):
                 if left == 0:
                     ways = math.prod(math.comb(counts[c], taken.count(c)) for c in colours)
@@ -222,7 +224,7 @@ def urn_space(counts: Mapping[str, int], draws: int = 2, ordered: bool = True) -
         multisets(0, draws, ())
         return space
 
-    def sequences(left: dict[str, int], taken: tuple, p: Fraction) -> None:
+    def sequences(left: dict[str, int], taken: Outcome, p: Fraction) -> None:
         if len(taken) == draws:
             space[taken] = p
             return
@@ -230,14 +232,14 @@ def urn_space(counts: Mapping[str, int], draws: int = 2, ordered: bool = True) -
         for colour in colours:  # only colours with balls left: no dead branches
             if left[colour]:
                 left[colour] -= 1
-                sequences(left, taken + (colour,), p * Fraction(left[colour] + 1, remaining))
+                sequences(left, (*taken, colour), p * Fraction(left[colour] + 1, remaining))
                 left[colour] += 1
 
     sequences(dict(counts), (), Fraction(1))
     return space
 
 
-def probability(space: Mapping[tuple, Any], event: Event) -> Fraction:
+def probability(space: Mapping[Outcome, Fraction], event: Event) -> Fraction:
     r"""Return :math:`P(E) = \sum_{\omega \in E} P(\omega)`, exactly.
 
     Parameters
@@ -262,7 +264,7 @@ def probability(space: Mapping[tuple, Any], event: Event) -> Fraction:
     return sum((p for o, p in space.items() if _holds(event, o, "event")), Fraction(0))
 
 
-def conditional(space: Mapping[tuple, Any], event: Event, given: Event) -> Fraction:
+def conditional(space: Mapping[Outcome, Fraction], event: Event, given: Event) -> Fraction:
     r"""Return :math:`P(E \mid G) = P(E \cap G) / P(G)`, exactly.
 
     Parameters
@@ -299,7 +301,7 @@ def conditional(space: Mapping[tuple, Any], event: Event, given: Event) -> Fract
     return joint / p_given
 
 
-def total_probability(likelihoods: Any, priors: Any) -> Fraction:
+def total_probability(likelihoods: Sequence[Exact], priors: Sequence[Exact]) -> Fraction:
     r"""Return :math:`P(B) = \sum_i P(B \mid A_i)\,P(A_i)` over a partition.
 
     Parameters
@@ -330,10 +332,10 @@ def total_probability(likelihoods: Any, priors: Any) -> Fraction:
             f"the priors sum to {sum(priors)}, not 1; the cases A_i must "
             f"partition the sample space"
         )
-    return sum((lk * pr for lk, pr in zip(likelihoods, priors)), Fraction(0))
+    return sum((lk * pr for lk, pr in zip(likelihoods, priors, strict=True)), Fraction(0))
 
 
-def bayes(likelihood: Any, prior: Any, evidence: Any) -> Fraction:
+def bayes(likelihood: Exact, prior: Exact, evidence: Exact) -> Fraction:
     r"""Return :math:`P(A \mid B) = P(B \mid A)\,P(A) / P(B)`, exactly.
 
     Parameters
@@ -371,7 +373,8 @@ def bayes(likelihood: Any, prior: Any, evidence: Any) -> Fraction:
             f"P(B|A) P(A) = {joint} exceeds P(B) = {evidence}, but P(A and B) "
             f"<= P(B); compute the evidence with total_probability"
         )
-    return joint / evidence
+    posterior: Fraction = joint / evidence
+    return posterior
 
 
 # --- simulation -----------------------------------------------------------------
@@ -429,7 +432,7 @@ def simulate_urn(
     return balls[np.argsort(keys, axis=1)[:, :draws]]
 
 
-def standard_error(p: Any, n: Any) -> float:
+def standard_error(p: float | Fraction, n: int) -> float:
     r"""Return :math:`\sqrt{p(1-p)/n}`, the standard deviation of a frequency.
 
     The number of hits in `n` independent trials of probability `p` is

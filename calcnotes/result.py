@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
 from ._validation import (
     MAX_ITER,
@@ -22,6 +22,8 @@ from ._validation import (
     check_int,
     check_positive,
 )
+
+Floats = NDArray[np.float64]
 
 __all__ = ["DivergenceError", "OptimizeResult"]
 
@@ -83,7 +85,7 @@ def _fmt(x: np.ndarray) -> str:
     return np.array2string(np.asarray(x), precision=6) if np.ndim(x) else f"{float(x):.6g}"
 
 
-def _call(fn: Callable, x: np.ndarray, name: str, shape: tuple[int, ...]) -> np.ndarray:
+def _call(fn: Callable[[Floats], object], x: Floats, name: str, shape: tuple[int, ...]) -> Floats:
     """``fn(x)`` as a float array of `shape` (NaN allowed: callers decide)."""
     with np.errstate(all="ignore"):  # non-finite values are handled by callers
         raw = fn(x.copy())  # a copy: fn must not edit x
@@ -103,7 +105,7 @@ def _call(fn: Callable, x: np.ndarray, name: str, shape: tuple[int, ...]) -> np.
     return out
 
 
-def _start(x0: Any) -> np.ndarray:
+def _start(x0: ArrayLike) -> Floats:
     """x0 as a finite float array of 0 (one variable) or 1 dimension."""
     return as_float_array(x0, "x0", ndim=(0, 1)).copy()
 
@@ -111,11 +113,11 @@ def _start(x0: Any) -> np.ndarray:
 def _iterate(
     step: Callable[[np.ndarray, np.ndarray], np.ndarray],
     residual: Callable[[np.ndarray], np.ndarray],
-    x0: Any,
+    x0: ArrayLike,
     *,
     max_iter: int,
     tol: float,
-    f: Callable | None,
+    f: Callable[[Floats], object] | None,
     fix: str,
     residual_name: str,
 ) -> OptimizeResult:
@@ -136,7 +138,8 @@ def _iterate(
     # divergence means growing far beyond the start: 1e12 times its size
     bound = _BOUND * max(1.0, float(np.max(np.abs(x))))
     tol = check_positive(tol, "tol", strict=False)
-    path, values = [x], []
+    path: list[Floats] = [x]
+    values: list[float] = []
 
     def result(converged: bool, message: str) -> OptimizeResult:
         return OptimizeResult(

@@ -298,4 +298,5 @@ class SoftmaxRegression(Classifier):
     def predict(self, X: ArrayLike) -> np.ndarray:
         """Return the most probable class (from ``classes_``) of every row, shape (n_samples,)."""
         best = self._logits(X).argmax(axis=1)  # first: raises NotFittedError
-        return self.classes_[best]
+        labels: np.ndarray = self.classes_[best]
+        return labels

@@ -22,6 +22,11 @@ import sympy as sp
 
 from ._validation import check_int
 
+# sympy ships no type information, so its objects are Any to a type checker;
+# these names say what a parameter holds.
+SymExpr = Any  # a sympy expression, a number, or a string in sympy syntax
+Symbols = Any  # a sympy Symbol, or a sequence of them
+
 __all__ = [
     "derivative",
     "gradient",
@@ -32,7 +37,7 @@ __all__ = [
 ]
 
 
-def _sympify(expr: Any, name: str = "expr") -> sp.Basic:
+def _sympify(expr: SymExpr, name: str = "expr") -> sp.Basic:
     """`expr` as a sympy object (strings are parsed)."""
     try:
         return sp.sympify(expr)
@@ -45,7 +50,7 @@ def _sympify(expr: Any, name: str = "expr") -> sp.Basic:
         ) from None
 
 
-def _scalar(expr: Any, name: str = "expr", fix: str = "jacobian") -> sp.Expr:
+def _scalar(expr: SymExpr, name: str = "expr", fix: str = "jacobian") -> sp.Expr:
     """`expr` as a scalar sympy expression; matrices point to `fix`."""
     expr = _sympify(expr, name)
     if isinstance(expr, sp.MatrixBase) or not isinstance(expr, sp.Expr):
@@ -56,7 +61,7 @@ def _scalar(expr: Any, name: str = "expr", fix: str = "jacobian") -> sp.Expr:
     return expr
 
 
-def _symbols(variables: Any) -> list[sp.Symbol]:
+def _symbols(variables: Symbols) -> list[sp.Symbol]:
     """`variables` (a Symbol or a sequence of them) as a list of Symbols."""
     if isinstance(variables, sp.Symbol):
         return [variables]
@@ -85,7 +90,7 @@ def _symbols(variables: Any) -> list[sp.Symbol]:
     return symbols
 
 
-def derivative(expr: Any, var: sp.Symbol, n: int = 1) -> sp.Expr:
+def derivative(expr: SymExpr, var: sp.Symbol, n: int = 1) -> sp.Expr:
     r"""Return the n-th derivative :math:`\frac{d^n}{d\,var^n}` expr.
 
     Parameters
@@ -112,7 +117,7 @@ def derivative(expr: Any, var: sp.Symbol, n: int = 1) -> sp.Expr:
     return sp.diff(expr, var, n)
 
 
-def gradient(expr: Any, variables: Any) -> sp.Matrix:
+def gradient(expr: SymExpr, variables: Symbols) -> sp.Matrix:
     r"""Return the gradient :math:`\nabla f` as an (n, 1) column Matrix.
 
     .. math:: \nabla f = \left(\frac{\partial f}{\partial x_1}, \dots,
@@ -141,7 +146,7 @@ def gradient(expr: Any, variables: Any) -> sp.Matrix:
     return sp.Matrix([sp.diff(expr, v) for v in variables])
 
 
-def jacobian(exprs: Any, variables: Any) -> sp.Matrix:
+def jacobian(exprs: SymExpr, variables: Symbols) -> sp.Matrix:
     r"""Return the Jacobian :math:`J_{ij} = \partial f_i / \partial x_j`.
 
     Numerator layout: one row per output, one column per variable, so a
@@ -183,7 +188,7 @@ def jacobian(exprs: Any, variables: Any) -> sp.Matrix:
     return sp.Matrix(entries).jacobian(variables)
 
 
-def hessian(expr: Any, variables: Any) -> sp.Matrix:
+def hessian(expr: SymExpr, variables: Symbols) -> sp.Matrix:
     r"""Return the Hessian :math:`H_{ij} = \partial^2 f / \partial x_i \partial x_j`.
 
     The Jacobian of the gradient; symmetric when f is twice continuously
@@ -211,7 +216,7 @@ def hessian(expr: Any, variables: Any) -> sp.Matrix:
     return jacobian(gradient(expr, variables), variables)
 
 
-def to_numpy(expr: Any, variables: Any) -> Callable[..., Any]:
+def to_numpy(expr: SymExpr, variables: Symbols) -> Callable[..., Any]:
     r"""Return a numpy function computing `expr` from numbers.
 
     The function accepts either one array whose last axis holds the n
@@ -279,22 +284,22 @@ def to_numpy(expr: Any, variables: Any) -> Callable[..., Any]:
                 f"expected {n} arguments ({names}) or one array of length "
                 f"{n}, got {len(args)} arguments"
             )
-        args = [np.asarray(a) for a in args]
-        for name, a in zip(variables, args):
+        arrays = [np.asarray(a) for a in args]
+        for name, a in zip(variables, arrays, strict=True):
             if not np.issubdtype(a.dtype, np.number):
                 raise TypeError(
                     f"{name} must be numeric, got dtype {a.dtype}; pass numbers"
                 )
         with np.errstate(all="ignore"):  # non-finite values are raised below
-            values = np.broadcast_arrays(*raw(*args), *args)[: len(entries)]
+            values = np.broadcast_arrays(*raw(*arrays), *arrays)[: len(entries)]
         out = np.stack(values, axis=-1) if shape else values[0]
         bad = ~np.isfinite(out)
         if np.any(bad):
             bad = bad.any(axis=-1) if shape else bad  # per point of the batch
             first = np.unravel_index(np.flatnonzero(bad)[0], bad.shape)
-            point = [np.broadcast_to(a, bad.shape)[first].item() for a in args]
+            at = [np.broadcast_to(a, bad.shape)[first].item() for a in arrays]
             raise ValueError(
-                f"{expr} is not finite at ({names}) = {tuple(point)}; the "
+                f"{expr} is not finite at ({names}) = {tuple(at)}; the "
                 f"point lies outside the domain (log of 0, division by 0...):"
                 f" evaluate it elsewhere"
             )
@@ -360,7 +365,7 @@ def _numerically_nonzero(d: sp.Basic, rng: np.random.Generator, scale: float) ->
     return False
 
 
-def is_equal(a: Any, b: Any) -> bool:
+def is_equal(a: SymExpr, b: SymExpr) -> bool:
     r"""Return True if `a` and `b` are the same expression, else False.
 
     Tries, in order: structural equality, ``expand``/``cancel`` of
@@ -399,7 +404,7 @@ def is_equal(a: Any, b: Any) -> bool:
     if a_matrix or b_matrix:
         if not (a_matrix and b_matrix) or a.shape != b.shape:
             return False
-        return all(is_equal(p, q) for p, q in zip(a, b))
+        return all(is_equal(p, q) for p, q in zip(a, b, strict=True))
     if a == b:
         return True
     d = a - b
