@@ -35,7 +35,10 @@ build: setup
 pdf: build
 	$(PY) scripts/book_pdf.py --site site
 
+# Lint (ruff) and type-check (mypy --strict, configured in pyproject.toml) first: seconds.
 test: setup
+	$(PY) -m ruff check calcnotes
+	$(PY) -m mypy
 	$(PY) -m pytest -n 2 --cov=calcnotes --cov-report=term:skip-covered
 
 # Unit tests and doctests only, without the site builds.
