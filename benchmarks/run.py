@@ -209,7 +209,13 @@ def bench_softmax(repeats):
     l2 = 1.0 / (len(y_tr) * C)
     with warnings.catch_warnings(record=True) as caught:  # recorded below
         warnings.simplefilter("always")
+        # L-BFGS (calcnotes.lbfgs) on the package's loss and gradient, to a
+        # gradient norm of 1e-5 (sklearn's lbfgs stops on its own criteria)
         t_ours, ours = best_time(
+            lambda: SoftmaxRegression(solver="lbfgs", l2=l2, max_iter=2000,
+                                      tol=1e-5).fit(X_tr, y_tr), repeats)
+        # plain gradient descent, the chapter's optimiser, for reference
+        t_gd, gd = best_time(
             lambda: SoftmaxRegression(l2=l2, learning_rate=1.0, max_iter=500,
                                       tol=1e-4).fit(X_tr, y_tr), repeats)
     t_sk, sk = best_time(
@@ -217,15 +223,19 @@ def bench_softmax(repeats):
     acc_ours = float(np.mean(ours.predict(X_te) == y_te))
     acc_sk = float(np.mean(sk.predict(X_te) == y_te))
     gap = 100 * abs(acc_ours - acc_sk)
+    ratio = t_ours / t_sk
     return {
         "benchmark": f"Softmax regression, digits, l2=1/n (sklearn C={C}, lbfgs)",
         "calcnotes_ms": 1e3 * t_ours, "sklearn_ms": 1e3 * t_sk,
-        "time_ratio": t_ours / t_sk, "calcnotes_gd_steps": ours.n_iter_,
+        "time_ratio": ratio, "calcnotes_lbfgs_steps": ours.n_iter_,
+        "calcnotes_gd_ms": 1e3 * t_gd, "calcnotes_gd_steps": gd.n_iter_,
+        "calcnotes_gd_test_accuracy": float(np.mean(gd.predict(X_te) == y_te)),
         "calcnotes_test_accuracy": acc_ours, "sklearn_test_accuracy": acc_sk,
         "accuracy_gap_points": gap,
-        "calcnotes_converged_to_tol": not caught,
+        "calcnotes_converged_to_tol": not [w for w in caught if "lbfgs" in str(w.message)],
         "max_coef_difference": float(np.max(np.abs(ours.coef_ - sk.coef_.T))),
-        "targets": {"accuracy gap <= 0.5 points": gap <= 0.5},
+        "targets": {"accuracy gap <= 0.5 points": gap <= 0.5,
+                    "time ratio <= 1": ratio <= 1.0},
     }
 
 

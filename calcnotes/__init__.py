@@ -29,6 +29,7 @@ _EXPORTS = {
     "check_gradient": "gradcheck",
     "relative_error": "gradcheck",
     "gradient_descent": "gradient_descent",
+    "lbfgs": "lbfgs",
     "newton_minimize": "newton",
     "newton_root": "newton",
     "adam": "optim.adam",

@@ -140,3 +140,16 @@ def test_bad_inputs():
     shifted = SoftmaxRegression(max_iter=50).fit(X, y - 1)
     np.testing.assert_array_equal(shifted.classes_, [-1, 0, 1])
     np.testing.assert_array_equal(shifted.predict(X) + 1, SoftmaxRegression(max_iter=50).fit(X, y).predict(X))
+
+
+def test_lbfgs_solver_reaches_the_same_minimum():
+    # the same loss, two optimisers: gradient descent (tol 1e-10) and L-BFGS
+    l2 = 0.05
+    gd = SoftmaxRegression(l2=l2, max_iter=5000, tol=1e-10).fit(X, y)
+    qn = SoftmaxRegression(solver="lbfgs", l2=l2, tol=1e-10).fit(X, y)
+    np.testing.assert_allclose(qn.coef_, gd.coef_, atol=1e-8)
+    np.testing.assert_allclose(qn.intercept_ - qn.intercept_.mean(),
+                               gd.intercept_ - gd.intercept_.mean(), atol=1e-8)
+    assert qn.n_iter_ < gd.n_iter_ / 5 and qn.loss_history_.shape == (qn.n_iter_ + 1,)
+    with pytest.raises(ValueError, match="solver must be one of 'gd', 'lbfgs'"):
+        SoftmaxRegression(solver="newton").fit(X, y)
