@@ -12,6 +12,7 @@ silent wrong   a ``Bad`` case returned a value; a ``Good`` case returned a
                wrong one
 crash          any other exception (IndexError, MemoryError, sympy's ...)
 hang           still running after the time limit
+n/a            the function is newer than the checkout (ImportError)
 =============  ===========================================================
 
 Usage::
@@ -38,7 +39,7 @@ from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-CATEGORIES = ("clear", "unclear", "silent wrong", "crash", "hang")
+CATEGORIES = ("clear", "unclear", "silent wrong", "crash", "hang", "n/a")
 
 
 class _Timeout(BaseException):
@@ -59,6 +60,8 @@ def classify(case, seconds: float) -> tuple[str, str]:
             value = case.call()
     except _Timeout:
         return "hang", f"still running after {seconds:g} s"
+    except ImportError as err:  # a module this checkout does not have yet
+        return "n/a", f"{type(err).__name__}: {str(err)[:160]}"
     except Exception as err:  # noqa: BLE001 - classifying every failure is the point
         detail = f"{type(err).__name__}: {str(err)[:160]}"
         if hasattr(case, "match") and isinstance(err, case.error) and re.search(case.match, str(err)):

@@ -108,6 +108,13 @@ _, CACHE_OTHER = mlp.forward(XB, mlp.init_params((2, 3, 2), random_state=1))
 HUGE = [[1e200], [-1e200], [1.0], [0.0]]
 
 
+def lbfgs(*args, **kwargs):
+    """calcnotes.lbfgs.lbfgs, imported when called (the module is newer than the fuzz set)."""
+    from calcnotes.lbfgs import lbfgs as optimiser
+
+    return optimiser(*args, **kwargs)
+
+
 def _sparse(rows):
     import scipy.sparse
 
@@ -151,6 +158,11 @@ BAD = [
     Bad("newton-df-zero", lambda: newton_root(lambda t: t**2 + 1, lambda t: 0.0, 1.0), ValueError, r"zero.*start elsewhere"),
     Bad("newton-tol-negative", lambda: newton_root(lambda t: t, lambda t: 1.0, 1.0, tol=-1.0), ValueError, r"tol must be >= 0"),
     Bad("newton-max-iter-huge", lambda: newton_root(lambda t: t, lambda t: 1.0, 1.0, max_iter=10**12), ValueError, r"max_iter.*<="),
+    Bad("lbfgs-not-a-pair", lambda: lbfgs(lambda v: v @ v, [1.0, 2.0]), TypeError, r"pair \(f\(x\), grad f\(x\)\)"),
+    Bad("lbfgs-grad-none", lambda: lbfgs(lambda v: (v @ v, None), [1.0, 2.0]), TypeError, RETURN_NONE),
+    Bad("lbfgs-grad-complex", lambda: lbfgs(lambda v: (v @ v, 1j * v), [1.0, 2.0]), TypeError, COMPLEX),
+    Bad("lbfgs-wrong-gradient", lambda: lbfgs(lambda v: (float(v @ v), -2 * v), [1.0, 2.0]), DivergenceError, r"check_gradient"),
+    Bad("softmax-solver", lambda: SoftmaxRegression(solver="newton").fit(X2, [0, 1, 2, 1]), ValueError, r"solver must be one of 'gd', 'lbfgs'"),
     # --- finite differences -----------------------------------------------------
     Bad("central-complex", lambda: central_difference(lambda t: 1j * t, 1.0), TypeError, COMPLEX),
     Bad("central-none", lambda: central_difference(lambda t: None, 1.0), TypeError, RETURN_NONE),
