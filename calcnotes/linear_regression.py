@@ -297,6 +297,9 @@ class LinearRegression(Regressor):
                     break
                 w -= learning_rate * dw
                 b -= learning_rate * db
+        if losses[-1] > losses[0]:  # still finite, but growing: a slow divergence
+            raise DivergenceError(_diverged(X, learning_rate, it).replace(
+                "(the loss overflowed)", f"(the loss grew from {losses[0]:.4g} to {losses[-1]:.4g})"))
         if it == max_iter:
             warnings.warn(
                 f"gradient descent stopped at max_iter={max_iter} with "

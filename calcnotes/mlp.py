@@ -647,6 +647,13 @@ class MLP(Classifier, Regressor):
                     f"learning_rate={learning_rate:g} (try {learning_rate / 10:g}) "
                     f"or standardise X"
                 ) from None
+        if history[-1] > history[0] * (1 + 1e-9) + 1e-12:
+            raise DivergenceError(
+                f"training diverged: the loss grew from {history[0]:.4g} in the "
+                f"first epoch to {history[-1]:.4g} in the last; lower "
+                f"learning_rate={learning_rate:g} (try {learning_rate / 10:g}) or "
+                f"standardise X"
+            )
         if classes is not None:
             self.classes_ = classes
         self._y_ndim = np.asarray(y).ndim

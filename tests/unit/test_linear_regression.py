@@ -168,3 +168,14 @@ def test_bad_inputs():
         normal_equations([1.0, 2.0], [1.0, 2.0])
     with pytest.raises(TypeError):
         LinearRegression(True)  # settings are keyword-only
+
+
+def test_a_slow_divergence_is_caught_before_it_overflows():
+    # learning_rate = 2 on the diabetes data is above 2/lambda_max = 1: after 300
+    # steps the loss is 1e290, finite, and would have been returned with a warning
+    from calcnotes.datasets import load_diabetes
+    from calcnotes.result import DivergenceError
+
+    Xd, yd = load_diabetes()
+    with pytest.raises(DivergenceError, match=r"the loss grew from 2.907e\+04 .* must be < 2/lambda_max = 1"):
+        LinearRegression(solver="gd", learning_rate=2.0, max_iter=300).fit(Xd, yd)
