@@ -358,8 +358,9 @@ def test_skip_link_moves_keyboard_focus_to_the_content(tab, base_url, site_dir, 
     tab.wait_for_function("hash => location.hash === hash", arg=target)
     tab.keyboard.press("Tab")
     stop = tab.evaluate(_FOCUSED)
-    assert stop and stop["inContent"], (f"after the skip link, Tab went to {stop}; "
-                                        + tab.evaluate("() => [location.href, document.activeElement?.outerHTML.slice(0, 80), document.hasFocus()].join(' | ')"))
+    where = tab.evaluate("() => [location.href, document.activeElement?.outerHTML.slice(0, 80),"
+                         " document.hasFocus()].join(' | ')")
+    assert stop and stop["inContent"], f"after the skip link, Tab went to {stop} ({where})"
 
 
 # --------------------------------------------------------------- search
