@@ -23,6 +23,9 @@ __all__ = ["link_api_names", "public_names"]
 # The site helpers chapters use, documented on the API pages like the numerics.
 _SITE_HELPERS = ("errata", "cheatsheet", "figures", "slider", "tex")
 
+# A collapsible box's title becomes its <summary>: a link there would nest one control
+# in another (the summary toggles the box), so titles are left alone.
+_BOX_TITLE = re.compile(r"^[ \t]*(\?\?\?\+?|!!!)[ \t]")
 # `name` or `name(...)` not already inside a link ([`name`] or [`name`](...)).
 _CODE = re.compile(r"(?<!\[)`(?P<name>(?:calcnotes\.)?[A-Za-z_][\w.]*)(?P<call>\(\))?`(?!\]|\()")
 
@@ -64,5 +67,6 @@ def link_api_names(markdown: str, targets: dict[str, str]) -> str:
         return match[0] if target is None else f"[{match[0]}][{target}]"
 
     return "".join(
-        _CODE.sub(link, line) if prose and "`" in line else line for _, line, prose in split_fences(markdown)
+        _CODE.sub(link, line) if prose and "`" in line and not _BOX_TITLE.match(line) else line
+        for _, line, prose in split_fences(markdown)
     )

@@ -119,14 +119,27 @@ def _start_pages(pdf: Path, titles: list[str]) -> dict[str, int]:
     return found
 
 
-def print_book(site: Path, out: Path, pages: list[str], *, passes: int = 2) -> Path:
+def print_book(site: Path, out: Path, pages: list[str], *, passes: int = 2, browser=None) -> Path:
     """Print the book to ``out``.
 
     Two passes: the second has the contents' page numbers (one pass, for a
-    quick check, leaves them out).
+    quick check, leaves them out). ``browser``: a Playwright browser to use
+    (the tests pass theirs); by default Chromium is started and closed here.
     """
+    if browser is not None:
+        return _print(site, out, pages, passes, browser)
     from playwright.sync_api import sync_playwright
 
+    with sync_playwright() as playwright:
+        own = playwright.chromium.launch(executable_path=str(CHROMIUM), args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"])
+        try:
+            return _print(site, out, pages, passes, own)
+        finally:
+            own.close()
+
+
+def _print(site: Path, out: Path, pages: list[str], passes: int, browser) -> Path:
     from calcnotes.site.localserver import serve
 
     source = site / "book.html"
@@ -134,21 +147,18 @@ def print_book(site: Path, out: Path, pages: list[str], *, passes: int = 2) -> P
     footer = ('<div style="font-size:8pt;width:100%;text-align:center;color:#555">'
               '<span class="pageNumber"></span> / <span class="totalPages"></span></div>')
     try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=[
-                "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"])
-            tab = browser.new_page()
-            starts: dict[str, int] | None = None
-            for _ in range(passes):
-                source.write_text(book_html(site, pages, starts), encoding="utf-8")
-                tab.goto(url + "book.html", wait_until="load")
-                tab.evaluate("document.fonts.ready.then(() => true)")
-                tab.pdf(path=str(out), format="A4", print_background=True, outline=True, tagged=True,
-                        display_header_footer=True, header_template="<span></span>", footer_template=footer,
-                        margin={"top": "16mm", "bottom": "18mm", "left": "16mm", "right": "16mm"})
-                titles = [_TAG.sub("", m).strip() for m in re.findall(r'<a href="#book-\d+">(.*?)</a>', source.read_text())]
-                starts = _start_pages(out, [html.unescape(t) for t in titles])
-            browser.close()
+        tab = browser.new_page()
+        starts: dict[str, int] | None = None
+        for _ in range(passes):
+            source.write_text(book_html(site, pages, starts), encoding="utf-8")
+            tab.goto(url + "book.html", wait_until="load")
+            tab.evaluate("document.fonts.ready.then(() => true)")
+            tab.pdf(path=str(out), format="A4", print_background=True, outline=True, tagged=True,
+                    display_header_footer=True, header_template="<span></span>", footer_template=footer,
+                    margin={"top": "16mm", "bottom": "18mm", "left": "16mm", "right": "16mm"})
+            titles = [_TAG.sub("", m).strip() for m in re.findall(r'<a href="#book-\d+">(.*?)</a>', source.read_text())]
+            starts = _start_pages(out, [html.unescape(t) for t in titles])
+        tab.close()
     finally:
         server.shutdown()
         server.server_close()

@@ -41,7 +41,8 @@ def source_line(source: str | None, checks: int, src_uri: str, notebook: str | N
     parts = []
     if source:
         target = audit or posixpath.relpath(ERRATA_PAGE, posixpath.dirname(src_uri) or ".")
-        where = audit and "the notes, audited" or "about the notes"
+        # (no "the notes" in the link text: the line is visible, and a chapter keeps such mentions few)
+        where = "audit" if audit else "about these notes"
         parts.append(f"Written from the handwritten notes: {source} ([{where}]({target}))")
     elif notebook:  # a chapter with no source: written for the book
         parts.append("Written for this book (the handwritten notes do not cover it)")

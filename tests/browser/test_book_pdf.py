@@ -18,11 +18,11 @@ pytestmark = pytest.mark.browser
 _RAW_TEX = re.compile(r"\\\(|\\\)|\\\[|\\\]|\$\$|\\frac|\\mathbf|\\sum")
 
 
-def test_book_pdf_has_every_chapter_and_no_raw_tex(site_dir: Path, tmp_path: Path):
+def test_book_pdf_has_every_chapter_and_no_raw_tex(site_dir: Path, browser, tmp_path: Path):
     from pypdf import PdfReader
 
     pages = book_pages(ROOT / "mkdocs.yml")
-    out = print_book(site_dir, tmp_path / "calcnotes.pdf", pages, passes=1)
+    out = print_book(site_dir, tmp_path / "calcnotes.pdf", pages, passes=1, browser=browser)
     reader = PdfReader(str(out))
     text = "\n".join(page.extract_text() or "" for page in reader.pages)
     flat = re.sub(r"\s+", " ", text)

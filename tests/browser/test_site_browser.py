@@ -34,7 +34,7 @@ pytestmark = pytest.mark.browser
 
 # Raw TeX a reader must never see (outside code): arithmatex's delimiters and $$.
 _RAW_TEX = re.compile(r"\\\(|\\\)|\\\[|\\\]|\$\$")
-_FIGURE_TAG = re.compile(r'<figure\b[^>]*\bclass="cn-figure"')
+_FIGURE_TAG = re.compile(r'<figure\b[^>]*\bclass="cn-figure\b')  # also "cn-figure cn-slider"
 
 # Everything a page check needs, measured in the page in one call.
 _INSPECT = r"""() => {
@@ -64,7 +64,7 @@ _INSPECT = r"""() => {
     arithmatex: document.querySelectorAll(".arithmatex").length,
     katexFont: document.fonts.check("16px KaTeX_Main"),
     figures: figures.map(f => {
-      const svg = f.querySelector("svg");
+      const svg = f.querySelector(".cn-frame:not([hidden]) svg") || f.querySelector("svg");  // a slider shows one frame
       const box = svg ? svg.getBoundingClientRect() : {width: 0, height: 0};
       return {hasSvg: !!svg, width: box.width, height: box.height,
               hidden: !!f.closest("details:not([open])"),
