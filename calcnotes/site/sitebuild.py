@@ -95,6 +95,10 @@ def build_in_process(config: dict, workdir: Path, *, quiet: bool = True) -> tupl
     mkdocs_log.addHandler(handler)
     mkdocs_log.setLevel(logging.ERROR if quiet else logging.INFO)
     ok = False
+    # The plugin unloads calcnotes before each build and page (so a build sees fresh code);
+    # give the caller its own modules back afterwards, or its classes would no longer be
+    # the ones `import calcnotes...` returns (pickling and `except DivergenceError` break).
+    modules = {name: module for name, module in sys.modules.items() if name.split(".")[0] == "calcnotes"}
     try:
         cfg = load_config(config_file=str(config_file))
         cfg.plugins.on_startup(command="build", dirty=False)
@@ -108,4 +112,8 @@ def build_in_process(config: dict, workdir: Path, *, quiet: bool = True) -> tupl
     finally:
         mkdocs_log.removeHandler(handler)
         mkdocs_log.setLevel(old_level)
+        for name in [n for n in sys.modules if n.split(".")[0] == "calcnotes"]:
+            if name not in modules:
+                del sys.modules[name]
+        sys.modules.update(modules)
     return ok, stream.getvalue()
