@@ -70,6 +70,25 @@ def test_rebuild_starts_sessions_empty(tmp_path: Path):
     assert "NameError" in log
 
 
+def test_rebuild_records_errata_and_formulas_afresh(tmp_path: Path):
+    """A second build in the same process (a save under serve) records its errata and cheat-sheet
+    formulas in the reloaded registries: no 'recorded twice', and the register still lists them."""
+    config, _ = _site(tmp_path, '''\
+        # Page
+
+        ```python exec="on" session="s"
+        from calcnotes.site import erratum, formula
+        print(erratum("half", where="seed 003, page 32", kind="slip", quantity="q",
+                      notes=0.6, correct=0.5, computed=0.5, reason="a misread digit"))
+        print(formula("half", section="Activations", title="half", tex="\\frac12", checked=True))
+        ```
+        ''')
+    for k in (1, 2):
+        ok, log = build_in_process(config, tmp_path / f"w{k}")
+        assert ok, log
+        assert "erratum-half" in (tmp_path / "site/errata/index.html").read_text()
+
+
 # ------------------------------------------------------------ the execution cache
 
 _PAGE_A = '''\

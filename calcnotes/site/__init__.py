@@ -15,7 +15,8 @@ Chapters need one short import::
 
 The numerics modules of ``calcnotes`` never import this subpackage; the plugin
 (``calcnotes.site.plugin``) is registered as the MkDocs plugin ``calcnotes``.
-Names are loaded on first use, so the plugin does not pay for matplotlib.
+Names are looked up on each use (so the plugin does not pay for matplotlib, and a
+rebuild under ``mkdocs serve`` reaches the reloaded modules).
 """
 
 from __future__ import annotations
@@ -39,9 +40,9 @@ def __getattr__(name: str):
     if name not in _WHERE:
         raise AttributeError(f"module 'calcnotes.site' has no attribute {name!r}")
     module, attr = _WHERE[name]
-    value = getattr(importlib.import_module(module), attr)
-    globals()[name] = value
-    return value
+    # Not cached here: the plugin reloads the chapter helpers before each build of
+    # `mkdocs serve`, and a cached name would keep writing to the old registry.
+    return getattr(importlib.import_module(module), attr)
 
 
 def __dir__() -> list[str]:
