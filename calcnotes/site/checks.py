@@ -30,6 +30,7 @@ Examples
 from __future__ import annotations
 
 import ast
+import functools
 import re
 
 from calcnotes.site.fences import find_exec_blocks
@@ -39,6 +40,7 @@ __all__ = ["count_checks", "expand_checks", "page_checks"]
 _CHECKS_BOX = re.compile(r'^(?P<indent>[ \t]*)\?\?\?(?P<open>\+?)[ \t]+checks(?:[ \t]+"(?P<title>[^"]*)")?[ \t]*$')
 
 
+@functools.lru_cache(maxsize=4096)  # a rebuild under `mkdocs serve` parses the same blocks again
 def count_checks(code: str) -> int:
     """Number of ``assert`` statements and ``erratum(...)`` calls in ``code``.
 
