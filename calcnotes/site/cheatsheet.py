@@ -27,8 +27,9 @@ Examples
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
+
+from calcnotes.site.records import KEY, PageRecords
 
 __all__ = ["SECTIONS", "Formula", "formula", "formulas", "reset", "restore", "set_current_page", "sheet"]
 
@@ -43,9 +44,6 @@ SECTIONS = (
     "Second order",
 )
 
-_KEY = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-_REGISTRY: list[Formula] = []
-_current_page: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -62,27 +60,15 @@ class Formula:
     note: str = ""
 
 
-def set_current_page(src_uri: str | None, title: str | None = None) -> None:
-    """Tell the registry which page the next records belong to."""
-    global _current_page
-    _current_page = None if src_uri is None else (src_uri, title or src_uri)
-
-
-def reset() -> None:
-    """Forget every record (at the start of each build)."""
-    _REGISTRY.clear()
-    set_current_page(None)
+_RECORDS: PageRecords[Formula] = PageRecords(Formula)
+set_current_page = _RECORDS.set_current_page
+reset = _RECORDS.reset
+restore = _RECORDS.restore
 
 
 def formulas() -> list[Formula]:
     """The records so far, in the order they were made."""
-    return list(_REGISTRY)
-
-
-def restore(records: list[dict], page: str, title: str | None = None) -> None:
-    """Record again what a cached run of ``page`` recorded."""
-    for fields in records:
-        _REGISTRY.append(Formula(**{**fields, "page": page, "page_title": title or fields.get("page_title")}))
+    return list(_RECORDS.items)
 
 
 def formula(
@@ -123,16 +109,13 @@ def formula(
     """
     if checked is not True:
         raise AssertionError(f"formula {key!r}: pass the chapter's check of the formula as checked=... (got {checked!r})")
-    if not _KEY.match(key):
+    if not KEY.match(key):
         raise ValueError(f"formula key {key!r} is not a slug; use lower-case letters, digits and single hyphens")
     if section not in SECTIONS:
         raise ValueError(f"formula {key!r}: section must be one of {list(SECTIONS)}, not {section!r}")
-    if any(item.key == key for item in _REGISTRY):
+    if any(item.key == key for item in _RECORDS.items):
         raise ValueError(f"formula key {key!r} is recorded twice; give each formula its own key")
-    _REGISTRY.append(
-        Formula(key, section, title, tex, _current_page[0] if _current_page else None,
-                _current_page[1] if _current_page else None, anchor, note)
-    )
+    _RECORDS.items.append(Formula(key, section, title, tex, _RECORDS.page, _RECORDS.page_title, anchor, note))
     return ""
 
 

@@ -39,6 +39,8 @@ from typing import Any
 
 import numpy as np
 
+from calcnotes.site.records import KEY, PageRecords
+
 __all__ = ["KINDS", "Erratum", "erratum", "errata", "errata_table", "set_current_page"]
 
 #: What kind of mistake a record is, as the Errata page names it.
@@ -106,33 +108,15 @@ class Erratum:
 
 # Filled while the site builds; the build hooks reset it before each build and
 # tell us which page is being rendered, so that the Errata page can link back.
-_REGISTRY: list[Erratum] = []
-_current_page: tuple[str, str] | None = None
-
-_KEY = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-
-
-def set_current_page(src_uri: str | None, title: str | None = None) -> None:
-    """Tell the registry which docs page (and its title) the next errata belong to."""
-    global _current_page
-    _current_page = None if src_uri is None else (src_uri, title or src_uri)
-
-
-def reset() -> None:
-    """Forget every recorded erratum (called at the start of each build)."""
-    _REGISTRY.clear()
-    set_current_page(None)
-
-
-def restore(records: list[dict], page: str, title: str | None = None) -> None:
-    """Record again the errata a cached run of ``page`` produced (fields as stored)."""
-    for fields in records:
-        _REGISTRY.append(Erratum(**{**fields, "page": page, "page_title": title or fields.get("page_title")}))
+_RECORDS: PageRecords[Erratum] = PageRecords(Erratum)
+set_current_page = _RECORDS.set_current_page
+reset = _RECORDS.reset
+restore = _RECORDS.restore
 
 
 def errata() -> list[Erratum]:
     """Return the errata recorded so far, in the order they were recorded."""
-    return list(_REGISTRY)
+    return list(_RECORDS.items)
 
 
 def _agree(a: Any, b: Any, rtol: float, atol: float) -> bool:
@@ -235,7 +219,7 @@ def erratum(
     ValueError
         If the key is not a slug or is used twice on the same page.
     """
-    if not _KEY.match(key):
+    if not KEY.match(key):
         raise ValueError(
             f"erratum key {key!r} is not a slug; use lower-case letters, digits and "
             "single hyphens, e.g. 'sqrt-derivative'"
@@ -263,18 +247,18 @@ def erratum(
         notes_say=notes_display if notes_display is not None else _display(notes),
         correct=correct_display if correct_display is not None else _display(correct),
         reason=reason,
-        page=_current_page[0] if _current_page else None,
-        page_title=_current_page[1] if _current_page else None,
+        page=_RECORDS.page,
+        page_title=_RECORDS.page_title,
         kind=kind,
         title=title or _default_title(quantity, notes_display if notes_display is not None else _display(notes)),
     )
     if record:
-        if any(e.key == key and e.page == item.page for e in _REGISTRY):
+        if any(e.key == key and e.page == item.page for e in _RECORDS.items):
             raise ValueError(
                 f"erratum key {key!r} is used twice on page {item.page}; give each "
                 "erratum on a page its own key"
             )
-        _REGISTRY.append(item)
+        _RECORDS.items.append(item)
     return _admonition(item)
 
 
