@@ -30,13 +30,13 @@ A logistic neuron, :math:`L = -\log \sigma(wx + b)` for the label 1:
 (array(-1.), array(-0.5))
 """
 
-from calcnotes.autodiff.tensor import Tensor, as_tensor, topological_order, unbroadcast
-from calcnotes.autodiff.ops import add, matmul, mul, sum
-from calcnotes.autodiff.functions import exp, log, relu, sigmoid, tanh
-from calcnotes.autodiff.loss import softmax_cross_entropy
-from calcnotes.autodiff.graph import Graph, graph
 from calcnotes.autodiff.dual import Dual, forward_gradient, jvp
+from calcnotes.autodiff.functions import exp, log, relu, sigmoid, tanh
+from calcnotes.autodiff.graph import Graph, graph
+from calcnotes.autodiff.loss import softmax_cross_entropy
+from calcnotes.autodiff.ops import add, matmul, mul, sum
 from calcnotes.autodiff.reverse import gradient, vjp
+from calcnotes.autodiff.tensor import Tensor, as_tensor, topological_order, unbroadcast
 
 __all__ = [
     "Tensor",

@@ -21,14 +21,19 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from numbers import Real
-from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
+
+from calcnotes.result import Floats
 
 __all__ = ["Dual", "jvp", "forward_gradient"]
 
+# n real numbers: a point or a direction (a list, a tuple or a 1-D array)
+Reals = Sequence[float] | NDArray[np.floating | np.integer]
 
-def _real(value: Any, name: str) -> float:
+
+def _real(value: object, name: str) -> float:
     if isinstance(value, bool) or not isinstance(value, Real):
         raise TypeError(f"Dual needs real numbers, got {name}={value!r}")
     if not math.isfinite(value):
@@ -51,23 +56,23 @@ class Dual:
     Dual(value=12, dot=4)
     """
 
-    __slots__ = ("value", "dot")
+    __slots__ = ("dot", "value")
 
-    def __init__(self, value: float, dot: float = 0.0):
+    def __init__(self, value: float, dot: float = 0.0) -> None:
         self.value = _real(value, "value")
         self.dot = _real(dot, "dot")
 
     @staticmethod
-    def _lift(other: Any) -> Dual:
+    def _lift(other: Dual | float) -> Dual:
         return other if isinstance(other, Dual) else Dual(other)  # a constant
 
-    def __add__(self, other: Any) -> Dual:
+    def __add__(self, other: Dual | float) -> Dual:
         other = self._lift(other)
         return Dual(self.value + other.value, self.dot + other.dot)
 
     __radd__ = __add__
 
-    def __mul__(self, other: Any) -> Dual:  # (ab)' = a'b + ab'
+    def __mul__(self, other: Dual | float) -> Dual:  # (ab)' = a'b + ab'
         other = self._lift(other)
         return Dual(self.value * other.value,
                     self.dot * other.value + self.value * other.dot)
@@ -77,20 +82,20 @@ class Dual:
     def __neg__(self) -> Dual:
         return Dual(-self.value, -self.dot)
 
-    def __sub__(self, other: Any) -> Dual:
+    def __sub__(self, other: Dual | float) -> Dual:
         return self + (-self._lift(other))
 
-    def __rsub__(self, other: Any) -> Dual:
+    def __rsub__(self, other: Dual | float) -> Dual:
         return self._lift(other) + (-self)
 
-    def __truediv__(self, other: Any) -> Dual:  # (a/b)' = (a' - (a/b) b')/b
+    def __truediv__(self, other: Dual | float) -> Dual:  # (a/b)' = (a' - (a/b) b')/b
         other = self._lift(other)
         if other.value == 0:
             raise ZeroDivisionError("Dual division by a number whose value is 0")
         q = self.value / other.value
         return Dual(q, (self.dot - q * other.dot) / other.value)
 
-    def __rtruediv__(self, other: Any) -> Dual:
+    def __rtruediv__(self, other: Dual | float) -> Dual:
         return self._lift(other) / self
 
     def __pow__(self, p: float) -> Dual:  # (a^p)' = p a^(p-1) a'
@@ -121,7 +126,9 @@ class Dual:
         return f"Dual(value={self.value:.9g}, dot={self.dot:.9g})"
 
 
-def jvp(f: Callable[..., Any], x: Sequence[float], v: Sequence[float]) -> tuple[Any, Any]:
+def jvp(
+    f: Callable[..., Dual | Sequence[Dual | float]], x: Reals, v: Reals
+) -> tuple[float, float] | tuple[Floats, Floats]:
     r"""Return :math:`f(x)` and the Jacobian-vector product :math:`J v`, in one pass.
 
     Parameters
@@ -147,14 +154,14 @@ def jvp(f: Callable[..., Any], x: Sequence[float], v: Sequence[float]) -> tuple[
             f"x has {len(x)} entries and v {len(v)}; the direction needs one "
             f"entry per argument of f"
         )
-    out = f(*(Dual(a, d) for a, d in zip(x, v)))
+    out = f(*(Dual(a, d) for a, d in zip(x, v, strict=True)))  # lengths checked above
     if isinstance(out, Dual):
         return out.value, out.dot
-    out = [Dual._lift(o) for o in out]
-    return np.array([o.value for o in out]), np.array([o.dot for o in out])
+    duals = [Dual._lift(o) for o in out]
+    return np.array([d.value for d in duals]), np.array([d.dot for d in duals])
 
 
-def forward_gradient(f: Callable[..., Any], x: Sequence[float]) -> np.ndarray:
+def forward_gradient(f: Callable[..., Dual], x: Reals) -> Floats:
     r"""Return :math:`\nabla f(x)` by forward mode: one pass per input.
 
     Pass i seeds the direction :math:`e_i` and reads

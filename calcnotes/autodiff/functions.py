@@ -13,17 +13,15 @@ where that is cheaper (:math:`\exp' = \exp`, :math:`\sigma' = \sigma(1 -
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 
 from calcnotes.activations import sigmoid as _sigmoid
-from calcnotes.autodiff.tensor import Tensor, as_tensor
+from calcnotes.autodiff.tensor import Tensor, TensorLike, as_tensor
 
 __all__ = ["exp", "log", "sigmoid", "tanh", "relu"]
 
 
-def exp(x: Any) -> Tensor:
+def exp(x: TensorLike) -> Tensor:
     """Return :math:`e^x` elementwise.
 
     Raises
@@ -41,14 +39,15 @@ def exp(x: Any) -> Tensor:
     with np.errstate(over="ignore"):  # an overflow raises in Tensor()
         out = Tensor(np.exp(x.data), (x,), "exp")
 
-    def _backward():  # exp' = exp
+    def _backward() -> None:  # exp' = exp
+        assert out.grad is not None and x.grad is not None  # set by backward()
         x.grad += out.grad * out.data
 
     out._backward = _backward
     return out
 
 
-def log(x: Any) -> Tensor:
+def log(x: TensorLike) -> Tensor:
     """Return the natural logarithm, elementwise, of positive entries.
 
     Raises
@@ -71,14 +70,15 @@ def log(x: Any) -> Tensor:
         )
     out = Tensor(np.log(x.data), (x,), "log")
 
-    def _backward():  # log'(x) = 1/x
+    def _backward() -> None:  # log'(x) = 1/x
+        assert out.grad is not None and x.grad is not None  # set by backward()
         x.grad += out.grad / x.data
 
     out._backward = _backward
     return out
 
 
-def sigmoid(x: Any) -> Tensor:
+def sigmoid(x: TensorLike) -> Tensor:
     r"""Return :math:`\sigma(x) = 1/(1 + e^{-x})` elementwise, without overflow.
 
     Examples
@@ -90,14 +90,15 @@ def sigmoid(x: Any) -> Tensor:
     x = as_tensor(x)
     out = Tensor(_sigmoid(x.data), (x,), "sigmoid")
 
-    def _backward():  # sigma' = sigma (1 - sigma)
+    def _backward() -> None:  # sigma' = sigma (1 - sigma)
+        assert out.grad is not None and x.grad is not None  # set by backward()
         x.grad += out.grad * out.data * (1.0 - out.data)
 
     out._backward = _backward
     return out
 
 
-def tanh(x: Any) -> Tensor:
+def tanh(x: TensorLike) -> Tensor:
     r"""Return :math:`\tanh x` elementwise.
 
     Examples
@@ -109,14 +110,15 @@ def tanh(x: Any) -> Tensor:
     x = as_tensor(x)
     out = Tensor(np.tanh(x.data), (x,), "tanh")
 
-    def _backward():  # tanh' = 1 - tanh^2
+    def _backward() -> None:  # tanh' = 1 - tanh^2
+        assert out.grad is not None and x.grad is not None  # set by backward()
         x.grad += out.grad * (1.0 - out.data * out.data)
 
     out._backward = _backward
     return out
 
 
-def relu(x: Any) -> Tensor:
+def relu(x: TensorLike) -> Tensor:
     r"""Return :math:`\max(x, 0)` elementwise.
 
     Its derivative is 1 where :math:`x > 0` and 0 where :math:`x < 0`; at the
@@ -131,7 +133,8 @@ def relu(x: Any) -> Tensor:
     x = as_tensor(x)
     out = Tensor(np.maximum(x.data, 0.0), (x,), "relu")
 
-    def _backward():  # relu' = 1 where x > 0, else 0
+    def _backward() -> None:  # relu' = 1 where x > 0, else 0
+        assert out.grad is not None and x.grad is not None  # set by backward()
         x.grad += out.grad * (x.data > 0)
 
     out._backward = _backward

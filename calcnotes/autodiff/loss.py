@@ -16,19 +16,19 @@ rounds to :math:`-\infty`.
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
+from numpy.typing import ArrayLike
 
 from calcnotes._validation import as_float_array
 from calcnotes.activations import log_softmax
-from calcnotes.autodiff.tensor import Tensor, as_tensor
+from calcnotes.autodiff.tensor import Tensor, TensorLike, as_tensor
 from calcnotes.losses import one_hot
+from calcnotes.result import Floats
 
 __all__ = ["softmax_cross_entropy"]
 
 
-def _targets(y: Any, n: int, k: int) -> np.ndarray:
+def _targets(y: ArrayLike, n: int, k: int) -> Floats:
     """Integer labels (n,) or target rows (n, k) as an (n, k) float array."""
     y_arr = as_float_array(y, "y", ndim=(1, 2))
     if y_arr.shape[0] != n:
@@ -54,7 +54,7 @@ def _targets(y: Any, n: int, k: int) -> np.ndarray:
     return y_arr
 
 
-def softmax_cross_entropy(Z: Any, y: Any) -> Tensor:
+def softmax_cross_entropy(Z: TensorLike, y: ArrayLike) -> Tensor:
     r"""Return the mean cross-entropy of ``softmax(Z)`` against `y`, from logits.
 
     .. math:: L = -\frac1n \sum_{i=1}^n \sum_{j=1}^k Y_{ij}
@@ -103,7 +103,8 @@ def softmax_cross_entropy(Z: Any, y: Any) -> Tensor:
     log_S = log_softmax(Z.data, axis=1)
     out = Tensor(-np.sum(Y * log_S) / n, (Z,), "softmax_cross_entropy")
 
-    def _backward():  # J^T (-Y/S) = S - Y per row: the Jacobian is never formed
+    def _backward() -> None:  # J^T (-Y/S) = S - Y per row: the Jacobian is never formed
+        assert out.grad is not None and Z.grad is not None  # set by backward()
         Z.grad += out.grad * (np.exp(log_S) - Y) / n
 
     out._backward = _backward

@@ -10,11 +10,9 @@ axes (:func:`~calcnotes.autodiff.tensor.unbroadcast`).
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 
-from calcnotes.autodiff.tensor import Tensor, as_tensor, unbroadcast
+from calcnotes.autodiff.tensor import Tensor, TensorLike, as_tensor, unbroadcast
 
 __all__ = ["add", "mul", "matmul", "sum"]
 
@@ -29,7 +27,7 @@ def _broadcast_shape(a: Tensor, b: Tensor, op: str) -> None:
         ) from None
 
 
-def add(a: Any, b: Any) -> Tensor:
+def add(a: TensorLike, b: TensorLike) -> Tensor:
     """Return ``a + b`` (broadcasting); the gradient passes to both unchanged.
 
     Parameters
@@ -53,7 +51,8 @@ def add(a: Any, b: Any) -> Tensor:
     _broadcast_shape(a, b, "add")
     out = Tensor(a.data + b.data, (a, b), "add")
 
-    def _backward():  # d(a + b)/da = d(a + b)/db = I
+    def _backward() -> None:  # d(a + b)/da = d(a + b)/db = I
+        assert out.grad is not None and a.grad is not None and b.grad is not None  # set by backward()
         a.grad += unbroadcast(out.grad, a.shape)
         b.grad += unbroadcast(out.grad, b.shape)
 
@@ -61,7 +60,7 @@ def add(a: Any, b: Any) -> Tensor:
     return out
 
 
-def mul(a: Any, b: Any) -> Tensor:
+def mul(a: TensorLike, b: TensorLike) -> Tensor:
     """Return the elementwise product ``a * b`` (broadcasting).
 
     Parameters
@@ -85,7 +84,8 @@ def mul(a: Any, b: Any) -> Tensor:
     _broadcast_shape(a, b, "mul")
     out = Tensor(a.data * b.data, (a, b), "mul")
 
-    def _backward():  # d(ab)/da = diag(b): multiply by b, no matrix formed
+    def _backward() -> None:  # d(ab)/da = diag(b): multiply by b, no matrix formed
+        assert out.grad is not None and a.grad is not None and b.grad is not None  # set by backward()
         a.grad += unbroadcast(out.grad * b.data, a.shape)
         b.grad += unbroadcast(out.grad * a.data, b.shape)
 
@@ -93,7 +93,7 @@ def mul(a: Any, b: Any) -> Tensor:
     return out
 
 
-def matmul(A: Any, B: Any) -> Tensor:
+def matmul(A: TensorLike, B: TensorLike) -> Tensor:
     r"""Return the matrix product ``A @ B`` of 1-D or 2-D Tensors.
 
     Backward: :math:`\partial L/\partial A = G B^T` and
@@ -135,7 +135,8 @@ def matmul(A: Any, B: Any) -> Tensor:
         )
     out = Tensor(A.data @ B.data, (A, B), "matmul")
 
-    def _backward():  # as matrices: A2 (n, k), B2 (k, m), G2 (n, m)
+    def _backward() -> None:  # as matrices: A2 (n, k), B2 (k, m), G2 (n, m)
+        assert out.grad is not None and A.grad is not None and B.grad is not None  # set by backward()
         A2, B2 = A.data.reshape(-1, B.shape[0]), B.data.reshape(B.shape[0], -1)
         G2 = out.grad.reshape(A2.shape[0], B2.shape[1])
         A.grad += (G2 @ B2.T).reshape(A.shape)
@@ -145,7 +146,7 @@ def matmul(A: Any, B: Any) -> Tensor:
     return out
 
 
-def sum(x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Tensor:
+def sum(x: TensorLike, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Tensor:
     """Return the sum of the entries of `x` (over `axis`, default all).
 
     Backward: every summed entry receives the gradient of its sum.
@@ -182,7 +183,8 @@ def sum(x: Any, axis: int | tuple[int, ...] | None = None, keepdims: bool = Fals
     kept = tuple(1 if i in summed else size for i, size in enumerate(x.shape))
     out = Tensor(data, (x,), "sum")
 
-    def _backward():  # d(sum)/dx_i = 1: spread G back over the summed axes
+    def _backward() -> None:  # d(sum)/dx_i = 1: spread G back over the summed axes
+        assert out.grad is not None and x.grad is not None  # set by backward()
         x.grad += np.broadcast_to(out.grad.reshape(kept), x.shape)
 
     out._backward = _backward

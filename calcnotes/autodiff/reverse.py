@@ -9,17 +9,19 @@ gradient of :math:`f:\mathbb R^n \to \mathbb R` costs one pass for any n.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import Any
+from collections.abc import Callable
 
 import numpy as np
+from numpy.typing import ArrayLike
 
+from calcnotes.autodiff.dual import Reals
 from calcnotes.autodiff.tensor import Tensor
+from calcnotes.result import Floats
 
 __all__ = ["gradient", "vjp"]
 
 
-def _output(out: Any) -> Tensor:
+def _output(out: object) -> Tensor:
     if not isinstance(out, Tensor):
         raise TypeError(
             f"f returned {type(out).__name__}, not a Tensor; write f with "
@@ -28,7 +30,7 @@ def _output(out: Any) -> Tensor:
     return out
 
 
-def gradient(f: Callable[..., Any], x: Sequence[float]) -> np.ndarray:
+def gradient(f: Callable[..., Tensor], x: Reals) -> Floats:
     r"""Return :math:`\nabla f(x)` by reverse mode: one forward and one backward pass.
 
     Parameters
@@ -56,7 +58,7 @@ def gradient(f: Callable[..., Any], x: Sequence[float]) -> np.ndarray:
     return np.array([0.0 if a.grad is None else float(a.grad) for a in args])
 
 
-def vjp(f: Callable[[Tensor], Any], x: Any, v: Any) -> tuple[np.ndarray, np.ndarray]:
+def vjp(f: Callable[[Tensor], Tensor], x: ArrayLike, v: ArrayLike) -> tuple[Floats, Floats]:
     r"""Return :math:`f(x)` and the vector-Jacobian product :math:`J^T v`.
 
     Parameters
@@ -77,7 +79,7 @@ def vjp(f: Callable[[Tensor], Any], x: Any, v: Any) -> tuple[np.ndarray, np.ndar
     >>> vjp(lambda t: t * t, [1.0, 2.0], [1.0, 10.0])   # J = diag(2x)
     (array([1., 4.]), array([ 2., 40.]))
     """
-    x = Tensor(x)
-    out = _output(f(x))
+    x_node = Tensor(x)
+    out = _output(f(x_node))
     out.backward(v)
-    return out.data, np.zeros_like(x.data) if x.grad is None else x.grad
+    return out.data, np.zeros_like(x_node.data) if x_node.grad is None else x_node.grad

@@ -12,16 +12,18 @@ from the output back to the inputs, in reverse topological order.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from calcnotes._validation import as_float_array
+from calcnotes.result import Floats
 
 __all__ = ["Tensor", "as_tensor", "topological_order", "unbroadcast"]
 
 
-def _short(a: np.ndarray) -> str:
+def _short(a: Floats) -> str:
     """An array as a few numbers, or by its shape when it is large."""
     if a.ndim == 0:
         return f"{float(a):.6g}"
@@ -66,7 +68,8 @@ class Tensor:
 
     __array_ufunc__ = None  # ndarray + Tensor calls Tensor.__radd__, not numpy
 
-    def __init__(self, data: Any, parents: tuple = (), op: str = "", name: str = ""):
+    def __init__(self, data: ArrayLike, parents: tuple[Tensor, ...] = (), op: str = "",
+                 name: str = "") -> None:
         if parents:  # computed by an operation from finite inputs
             data = np.asarray(data, dtype=np.float64)
             if not np.all(np.isfinite(data)):
@@ -79,12 +82,12 @@ class Tensor:
                 )
         else:
             data = as_float_array(data, name or "data")
-        self.data: np.ndarray = data
+        self.data: Floats = data
         self.parents: tuple[Tensor, ...] = tuple(parents)
         self.op = op
         self.name = name
-        self.grad: np.ndarray | None = None
-        self._backward = lambda: None  # an input has no parents to update
+        self.grad: Floats | None = None
+        self._backward: Callable[[], None] = lambda: None  # an input has no parents to update
 
     @property
     def shape(self) -> tuple[int, ...]:
@@ -94,7 +97,7 @@ class Tensor:
     def ndim(self) -> int:
         return self.data.ndim
 
-    def backward(self, seed: Any = None) -> None:
+    def backward(self, seed: ArrayLike | None = None) -> None:
         r"""Fill ``grad`` of every node this one depends on (reverse mode).
 
         Sets every node's ``grad`` to zero, puts `seed` in this node's
@@ -149,31 +152,31 @@ class Tensor:
             node._backward()
 
     # Operations, defined in .ops, .functions and .loss (imported at the end)
-    def __add__(self, other: Any) -> Tensor:
+    def __add__(self, other: TensorLike) -> Tensor:
         return _ops.add(self, other)
 
-    def __radd__(self, other: Any) -> Tensor:
+    def __radd__(self, other: TensorLike) -> Tensor:
         return _ops.add(other, self)
 
-    def __mul__(self, other: Any) -> Tensor:
+    def __mul__(self, other: TensorLike) -> Tensor:
         return _ops.mul(self, other)
 
-    def __rmul__(self, other: Any) -> Tensor:
+    def __rmul__(self, other: TensorLike) -> Tensor:
         return _ops.mul(other, self)
 
-    def __matmul__(self, other: Any) -> Tensor:
+    def __matmul__(self, other: TensorLike) -> Tensor:
         return _ops.matmul(self, other)
 
-    def __rmatmul__(self, other: Any) -> Tensor:
+    def __rmatmul__(self, other: TensorLike) -> Tensor:
         return _ops.matmul(other, self)
 
     def __neg__(self) -> Tensor:
         return _ops.mul(self, -1.0)
 
-    def __sub__(self, other: Any) -> Tensor:  # a - b = a + (-1) b
+    def __sub__(self, other: TensorLike) -> Tensor:  # a - b = a + (-1) b
         return _ops.add(self, _ops.mul(other, -1.0))
 
-    def __rsub__(self, other: Any) -> Tensor:
+    def __rsub__(self, other: TensorLike) -> Tensor:
         return _ops.add(other, _ops.mul(self, -1.0))
 
     def sum(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Tensor:
@@ -205,7 +208,11 @@ class Tensor:
         return f"Tensor({', '.join(parts)})"
 
 
-def as_tensor(x: Any) -> Tensor:
+# What an operation takes: a Tensor, or an array_like that becomes an input node
+TensorLike = Tensor | ArrayLike
+
+
+def as_tensor(x: TensorLike) -> Tensor:
     """Return `x` if it is a Tensor, else a new input node holding `x`."""
     return x if isinstance(x, Tensor) else Tensor(x)
 
@@ -237,7 +244,7 @@ def topological_order(root: Tensor) -> list[Tensor]:
     return order
 
 
-def unbroadcast(grad: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+def unbroadcast(grad: Floats, shape: tuple[int, ...]) -> Floats:
     """Return `grad` summed over the axes that broadcasting added or stretched.
 
     If ``x`` of `shape` was broadcast to ``grad.shape`` in the forward pass,

@@ -11,26 +11,25 @@ in a closure); the iteration, the stopping test ``||grad f|| <= tol``, the
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
-import numpy as np
+from numpy.typing import ArrayLike
 
 from .._validation import check_callable, check_positive
-from ..result import OptimizeResult, _iterate
-from .schedules import as_schedule
+from ..result import Floats, OptimizeResult, _iterate
+from .schedules import LearningRate, as_schedule
 
-Update = Callable[[np.ndarray, np.ndarray, float, int], np.ndarray]
+Update = Callable[[Floats, Floats, float, int], Floats]
 
 
 def descend(
     update: Update,
-    grad: Any,
-    x0: Any,
-    learning_rate: Any,
+    grad: Callable[[Floats], ArrayLike],
+    x0: ArrayLike,
+    learning_rate: LearningRate,
     *,
     max_iter: int,
     tol: float,
-    f: Any,
+    f: Callable[[Floats], ArrayLike] | None,
     fix: str,
 ) -> OptimizeResult:
     """Run ``update`` from `x0` until ``||grad(x)|| <= tol`` or `max_iter` steps."""
@@ -40,7 +39,7 @@ def descend(
     rate = as_schedule(learning_rate)
     steps_taken = 0
 
-    def step(x: np.ndarray, g: np.ndarray) -> np.ndarray:
+    def step(x: Floats, g: Floats) -> Floats:
         nonlocal steps_taken
         eta = rate(steps_taken)
         steps_taken += 1
@@ -50,7 +49,7 @@ def descend(
                     residual_name="grad f(x)")
 
 
-def check_fraction(value: Any, name: str, *, allow_zero: bool = True) -> float:
+def check_fraction(value: object, name: str, *, allow_zero: bool = True) -> float:
     """A real number in [0, 1) (or (0, 1)): a momentum or an averaging weight."""
     value = check_positive(value, name, strict=False)
     if value == 0 and not allow_zero:

@@ -23,27 +23,27 @@ step.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from .._validation import check_positive
-from ..result import OptimizeResult
+from ..result import Floats, OptimizeResult
 from ._loop import check_fraction, descend
-from .schedules import _describe
+from .schedules import LearningRate, _describe
 
 __all__ = ["adam"]
 
 
 def adam(
-    grad: Callable[[Any], Any],
-    x0: Any,
-    learning_rate: Any = 0.001,
+    grad: Callable[[Floats], ArrayLike],
+    x0: ArrayLike,
+    learning_rate: LearningRate = 0.001,
     betas: tuple[float, float] = (0.9, 0.999),
     eps: float = 1e-8,
     max_iter: int = 1000,
     tol: float = 1e-8,
-    f: Callable[[Any], float] | None = None,
+    f: Callable[[Floats], ArrayLike] | None = None,
 ) -> OptimizeResult:
     r"""Return the :class:`~calcnotes.result.OptimizeResult` of Adam from `x0`.
 
@@ -107,9 +107,10 @@ def adam(
     beta1 = check_fraction(betas[0], "betas[0]")
     beta2 = check_fraction(betas[1], "betas[1]")
     eps = check_positive(eps, "eps")
-    mean, mean_square = 0.0, 0.0  # m_0 = s_0 = 0
+    mean: Floats | float = 0.0  # m_0 = s_0 = 0; arrays of x's shape after the first step
+    mean_square: Floats | float = 0.0
 
-    def update(x: np.ndarray, g: np.ndarray, eta: float, t: int) -> np.ndarray:
+    def update(x: Floats, g: Floats, eta: float, t: int) -> Floats:
         nonlocal mean, mean_square
         mean = beta1 * mean + (1 - beta1) * g
         with np.errstate(over="ignore"):           # checked on the next line
@@ -117,7 +118,7 @@ def adam(
         if not np.all(np.isfinite(mean_square)):   # g^2 overflowed float64
             return np.full_like(x, np.nan)         # reported as divergence
         # sqrt(s_hat) + eps, written as torch.optim.Adam evaluates it
-        denominator = np.sqrt(mean_square) / np.sqrt(1 - beta2**t) + eps
+        denominator: Floats = np.sqrt(mean_square) / np.sqrt(1 - beta2**t) + eps
         return x - (eta / (1 - beta1**t)) * mean / denominator
 
     fix = (f"reduce learning_rate (currently {_describe(learning_rate)}); Adam moves "

@@ -14,22 +14,28 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from itertools import islice
 from numbers import Integral
-from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
 from .._validation import check_callable, check_int
 
 __all__ = ["Minibatches", "stochastic_gradient", "StochasticGradient"]
 
+# The samples along the first axis, of any dtype (float features, int or str labels)
+Samples = NDArray[np.generic]
+Indices = NDArray[np.integer]
+# grad_batch(x, *batch): x, then one batch per array of data (hence ...: as many as arrays)
+GradBatch = Callable[..., ArrayLike]
 
-def _check_arrays(arrays: tuple) -> tuple[tuple[np.ndarray, ...], int]:
+
+def _check_arrays(arrays: tuple[ArrayLike, ...]) -> tuple[tuple[Samples, ...], int]:
     if not arrays:
         raise TypeError(
             "pass at least one array to cut into minibatches, e.g. "
             "Minibatches(X, y, batch_size=32)"
         )
-    out = []
+    out: list[Samples] = []
     for i, a in enumerate(arrays):
         a = np.asarray(a)
         if a.ndim == 0 or len(a) == 0:
@@ -47,7 +53,7 @@ def _check_arrays(arrays: tuple) -> tuple[tuple[np.ndarray, ...], int]:
     return tuple(out), len(out[0])
 
 
-def _check_seed(seed: Any) -> int:
+def _check_seed(seed: object) -> int:
     if isinstance(seed, bool) or not isinstance(seed, (Integral, np.integer)) or seed < 0:
         raise TypeError(
             f"seed must be a non-negative int, got {type(seed).__name__} {seed!r}; "
@@ -56,14 +62,14 @@ def _check_seed(seed: Any) -> int:
     return int(seed)
 
 
-def _check_flag(value: Any, name: str) -> bool:
+def _check_flag(value: object, name: str) -> bool:
     if not isinstance(value, (bool, np.bool_)):
         raise TypeError(f"{name} must be True or False, got {type(value).__name__} {value!r}")
     return bool(value)
 
 
 def _index_stream(n: int, batch_size: int, shuffle: bool, seed: int,
-                  drop_last: bool) -> Iterator[np.ndarray]:
+                  drop_last: bool) -> Iterator[Indices]:
     """Index batches, epoch after epoch, forever."""
     rng = np.random.default_rng(seed)
     stop = n - n % batch_size if drop_last else n
@@ -114,7 +120,7 @@ class Minibatches:
     (9, 3)
     """
 
-    def __init__(self, *arrays: Any, batch_size: int, epochs: int = 1,
+    def __init__(self, *arrays: ArrayLike, batch_size: int, epochs: int = 1,
                  shuffle: bool = True, seed: int = 0, drop_last: bool = False) -> None:
         self.arrays, self.n_samples = _check_arrays(arrays)
         self.batch_size = check_int(batch_size, "batch_size", minimum=1)
@@ -134,13 +140,13 @@ class Minibatches:
     def __len__(self) -> int:
         return self.epochs * self.batches_per_epoch
 
-    def indices(self) -> Iterator[np.ndarray]:
+    def indices(self) -> Iterator[Indices]:
         """Yield the row indices of each batch, of shape (batch size,)."""
         stream = _index_stream(self.n_samples, self.batch_size, self.shuffle,
                                self.seed, self.drop_last)
         return islice(stream, len(self))
 
-    def __iter__(self) -> Iterator[tuple[np.ndarray, ...]]:
+    def __iter__(self) -> Iterator[tuple[Samples, ...]]:
         for rows in self.indices():
             yield tuple(a[rows] for a in self.arrays)
 
@@ -153,7 +159,7 @@ class Minibatches:
 class StochasticGradient:
     """A gradient that uses the next minibatch at every call (see :func:`stochastic_gradient`)."""
 
-    def __init__(self, grad_batch: Callable, batches: Minibatches) -> None:
+    def __init__(self, grad_batch: GradBatch, batches: Minibatches) -> None:
         self.grad_batch = grad_batch
         self.batches = batches
         self.n_calls = 0
@@ -165,7 +171,7 @@ class StochasticGradient:
         """Passes over the data so far (a fraction inside an epoch)."""
         return self.n_calls / self.batches.batches_per_epoch
 
-    def __call__(self, x: Any) -> Any:
+    def __call__(self, x: ArrayLike) -> ArrayLike:
         rows = next(self._stream)
         self.n_calls += 1
         return self.grad_batch(x, *(a[rows] for a in self.batches.arrays))
@@ -175,7 +181,7 @@ class StochasticGradient:
                 f"batch_size={self.batches.batch_size}, n_calls={self.n_calls})")
 
 
-def stochastic_gradient(grad_batch: Callable, *arrays: Any, batch_size: int,
+def stochastic_gradient(grad_batch: GradBatch, *arrays: ArrayLike, batch_size: int,
                         shuffle: bool = True, seed: int = 0,
                         drop_last: bool = False) -> StochasticGradient:
     r"""Return a gradient ``g(x)`` that evaluates `grad_batch` on the next minibatch.

@@ -20,21 +20,29 @@ are stochastic gradient descent with momentum.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
-import numpy as np
+from numpy.typing import ArrayLike
 
-from ..result import OptimizeResult
+from ..result import Floats, OptimizeResult
 from ._loop import check_fraction, descend
-from .schedules import _describe
+from .schedules import LearningRate, _describe
 
 __all__ = ["heavy_ball", "nesterov"]
 
 
-def _momentum(grad, x0, learning_rate, momentum, look_ahead, max_iter, tol, f):
-    velocity = 0.0  # v_0 = 0; an array of x's shape after the first step
+def _momentum(
+    grad: Callable[[Floats], ArrayLike],
+    x0: ArrayLike,
+    learning_rate: LearningRate,
+    momentum: float,
+    look_ahead: bool,
+    max_iter: int,
+    tol: float,
+    f: Callable[[Floats], ArrayLike] | None,
+) -> OptimizeResult:
+    velocity: Floats | float = 0.0  # v_0 = 0; an array of x's shape after the first step
 
-    def update(x: np.ndarray, g: np.ndarray, eta: float, t: int) -> np.ndarray:
+    def update(x: Floats, g: Floats, eta: float, t: int) -> Floats:
         nonlocal velocity
         velocity = momentum * velocity + g
         return x - eta * (g + momentum * velocity if look_ahead else velocity)
@@ -46,13 +54,13 @@ def _momentum(grad, x0, learning_rate, momentum, look_ahead, max_iter, tol, f):
 
 
 def heavy_ball(
-    grad: Callable[[Any], Any],
-    x0: Any,
-    learning_rate: Any,
+    grad: Callable[[Floats], ArrayLike],
+    x0: ArrayLike,
+    learning_rate: LearningRate,
     momentum: float = 0.9,
     max_iter: int = 1000,
     tol: float = 1e-8,
-    f: Callable[[Any], float] | None = None,
+    f: Callable[[Floats], ArrayLike] | None = None,
 ) -> OptimizeResult:
     r"""Return the :class:`~calcnotes.result.OptimizeResult` of the heavy-ball method.
 
@@ -110,13 +118,13 @@ def heavy_ball(
 
 
 def nesterov(
-    grad: Callable[[Any], Any],
-    x0: Any,
-    learning_rate: Any,
+    grad: Callable[[Floats], ArrayLike],
+    x0: ArrayLike,
+    learning_rate: LearningRate,
     momentum: float = 0.9,
     max_iter: int = 1000,
     tol: float = 1e-8,
-    f: Callable[[Any], float] | None = None,
+    f: Callable[[Floats], ArrayLike] | None = None,
 ) -> OptimizeResult:
     r"""Return the :class:`~calcnotes.result.OptimizeResult` of Nesterov's method.
 

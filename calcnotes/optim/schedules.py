@@ -22,7 +22,6 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from numbers import Real
-from typing import Any
 
 import numpy as np
 
@@ -30,8 +29,11 @@ from .._validation import check_int, check_positive
 
 __all__ = ["CosineDecay", "ExponentialDecay", "InverseTimeDecay", "StepDecay"]
 
+# A constant rate, or a schedule: any callable k -> rate of the step k = 0, 1, 2, ...
+LearningRate = float | Callable[[int], float]
 
-def _factor(value: Any, name: str) -> float:
+
+def _factor(value: object, name: str) -> float:
     """A decay factor in (0, 1]: 1 keeps the rate, smaller ones shrink it."""
     value = check_positive(value, name)
     if value > 1:
@@ -42,7 +44,7 @@ def _factor(value: Any, name: str) -> float:
     return value
 
 
-def _set(schedule: Any, name: str, value: Any) -> None:
+def _set(schedule: Schedule, name: str, value: object) -> None:
     """Store a checked field of a frozen dataclass."""
     object.__setattr__(schedule, name, value)
 
@@ -209,7 +211,7 @@ class CosineDecay(Schedule):
         return self.min_rate + (self.learning_rate - self.min_rate) * cosine
 
 
-def as_schedule(learning_rate: Any) -> Callable[[int], float]:
+def as_schedule(learning_rate: LearningRate) -> Callable[[int], float]:
     """`learning_rate` (a float or a callable ``k -> rate``) as a checked schedule.
 
     A float gives a constant rate. A callable's rate is checked at each step:
@@ -225,8 +227,8 @@ def as_schedule(learning_rate: Any) -> Callable[[int], float]:
         schedule = learning_rate
 
         def checked(k: int) -> float:
-            rate = schedule(k)
-            if isinstance(rate, bool) or not isinstance(rate, (Real, np.number)):
+            rate: object = schedule(k)  # a user's callable: check what it returned
+            if isinstance(rate, bool) or not isinstance(rate, (int, float, np.number)):
                 raise TypeError(
                     f"learning_rate schedule {schedule!r} returned {type(rate).__name__} "
                     f"{rate!r} at step {k}; it must return a float"
@@ -249,6 +251,6 @@ def as_schedule(learning_rate: Any) -> Callable[[int], float]:
     return lambda k: rate
 
 
-def _describe(learning_rate: Any) -> str:
+def _describe(learning_rate: LearningRate) -> str:
     """How an error message names the rate: ``0.05`` or the schedule's repr."""
     return repr(learning_rate) if callable(learning_rate) else f"{float(learning_rate):g}"
