@@ -302,7 +302,7 @@ def print_table(result):
     print(line)
     print(f"{'benchmark':52s} {'calcnotes':>12s} {'peer':>12s} {'ratio':>7s}  targets")
     print(line)
-    for row in result["mlp"]:
+    for row in result.get("mlp", []):
         print(f"{row['benchmark']:52s} {row['calcnotes_ms_per_epoch']:9.2f} ms "
               f"{row['torch_ms_per_epoch']:9.2f} ms {row['time_ratio']:7.2f}  "
               f"{_targets(row)}")
@@ -312,6 +312,8 @@ def print_table(result):
               f"{row['max_grad_difference']:12.2e} "
               f"{row['max_param_difference_after_training']:12.2e}")
     for key in ("logistic", "softmax"):
+        if key not in result:
+            continue
         row = result[key]
         print(f"{row['benchmark'][:52]:52s} {row['calcnotes_ms']:9.2f} ms "
               f"{row['sklearn_ms']:9.2f} ms {row['time_ratio']:7.2f}  {_targets(row)}")
@@ -320,7 +322,12 @@ def print_table(result):
             print(f"{'  test accuracy (calcnotes / sklearn)':52s} "
                   f"{row['calcnotes_test_accuracy']:12.4f} "
                   f"{row['sklearn_test_accuracy']:12.4f}")
-    row = result["derivatives"]
+            print(f"{'  gradient descent (for reference): ms, steps':52s} "
+                  f"{row['calcnotes_gd_ms']:9.2f} ms {row['calcnotes_gd_steps']:12d}")
+    row = result.get("derivatives")
+    if row is None:
+        print(line)
+        return
     print(f"{'sigmoid derivative, max relative error':52s} "
           f"central {row['central_difference']:.2e}, complex step "
           f"{row['complex_step']:.2e}, analytic {row['sigmoid_derivative']:.2e}  "
@@ -332,6 +339,14 @@ def _targets(row):
     return ", ".join(f"{k}: {'met' if ok else 'MISSED'}" for k, ok in row["targets"].items())
 
 
+BENCHMARKS = {
+    "mlp": bench_mlp,
+    "logistic": bench_logistic,
+    "softmax": lambda repeats: bench_softmax(max(1, repeats // 2)),
+    "derivatives": lambda repeats: bench_derivatives(),
+}
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--label", default="default",
@@ -341,7 +356,14 @@ def main(argv=None):
     parser.add_argument("--threads", type=int, default=None,
                         help="limit BLAS/OpenMP threads of numpy and torch "
                              "(default: the libraries' own choice)")
+    parser.add_argument("--only", default=",".join(BENCHMARKS),
+                        help="comma-separated subset of " + ", ".join(BENCHMARKS)
+                             + " (default: all); e.g. --only logistic,softmax")
     args = parser.parse_args(argv)
+    only = [name.strip() for name in args.only.split(",") if name.strip()]
+    unknown = sorted(set(only) - set(BENCHMARKS))
+    if unknown:
+        parser.error(f"unknown benchmark(s) {unknown}; choose from {', '.join(BENCHMARKS)}")
     if args.threads:
         import torch
         from threadpoolctl import threadpool_limits
@@ -351,11 +373,10 @@ def main(argv=None):
     result = {
         "label": args.label,
         "environment": environment(),
-        "mlp": bench_mlp(args.repeats),
-        "logistic": bench_logistic(args.repeats),
-        "softmax": bench_softmax(max(1, args.repeats // 2)),
-        "derivatives": bench_derivatives(),
     }
+    for name in BENCHMARKS:
+        if name in only:
+            result[name] = BENCHMARKS[name](args.repeats)
     print_table(result)
     data = json.loads(args.output.read_text()) if args.output.exists() else {}
     data.setdefault("runs", {})[args.label] = result

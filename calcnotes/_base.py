@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import inspect
 import sys
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 import numpy as np
@@ -201,6 +202,27 @@ class Classifier(Model):
         self.classes_ = classes
         return codes
 
+    def _classes_and_codes(
+        self, X: ArrayLike, y: ArrayLike, *, binary: bool, multiclass: str = ""
+    ) -> tuple[Floats, np.ndarray, NDArray[np.int64]]:
+        """The one class check of every classifier's fit.
+
+        Returns X as an (n, d) float array, the sorted labels (the future
+        ``classes_``) and the codes 0..k-1 of y. ``classes_`` is *not* set:
+        a fit sets it once it succeeded, so a failed fit leaves none.
+        """
+        X = as_float_array(X, "X", ndim=2)
+        codes = self._encode(y, binary=binary, multiclass=multiclass)
+        classes: np.ndarray = self.classes_
+        del self.classes_
+        if X.shape[0] != codes.shape[0]:
+            raise ValueError(
+                f"X and y must have the same number of samples, got "
+                f"{X.shape[0]} rows in X and {codes.shape[0]} in y; pair every "
+                f"row of X with one label"
+            )
+        return X, classes, codes
+
 
 def check_X_y(X: ArrayLike, y: ArrayLike, *, y_ndim: int = 1) -> tuple[Floats, Floats]:
     """Return X as a (n, d) and y as an (n,) float array with the same n."""
@@ -252,3 +274,30 @@ def check_W_b(W: ArrayLike, b: ArrayLike, n_features: int) -> tuple[Floats, Floa
     if b.shape != (k,):
         raise ValueError(f"b must have shape ({k},) (one entry per column of W), got {b.shape}")
     return W, b
+
+
+class _Objective:
+    """A model's loss and gradient in its flat parameter vector theta.
+
+    ``value_and_gradient(theta)`` computes both from one pass over the data
+    (the logits are shared); the result for the last theta is remembered,
+    so an optimiser asking for ``value(theta)`` and then ``gradient(theta)``
+    (or a line search accepting the point it last tried) pays once.
+    """
+
+    def __init__(self, value_and_gradient: Callable[[Floats], tuple[float, Floats]]) -> None:
+        self._compute = value_and_gradient
+        self._theta: Floats | None = None
+        self._value, self._gradient = np.nan, np.empty(0)
+
+    def value_and_gradient(self, theta: Floats) -> tuple[float, Floats]:
+        if self._theta is None or not np.array_equal(self._theta, theta):
+            self._value, self._gradient = self._compute(theta)
+            self._theta = np.array(theta, dtype=np.float64)
+        return self._value, self._gradient
+
+    def value(self, theta: Floats) -> float:
+        return self.value_and_gradient(theta)[0]
+
+    def gradient(self, theta: Floats) -> Floats:
+        return self.value_and_gradient(theta)[1]

@@ -8,8 +8,14 @@ The loss is the mean squared error
 .. math:: L(w, b) = \frac1n \lVert Xw + b - y \rVert^2, \qquad
           \nabla_w L = \frac2n X^T r, \quad \partial_b L = \frac2n \sum_i r_i,
 
-with residuals :math:`r = Xw + b - y`. (The notes also use
+with residuals :math:`r = Xw + b - y`, and the (constant) Hessian in
+:math:`\theta = (w, b)`, :math:`H = \frac2n \tilde X^T \tilde X` with
+:math:`\tilde X = [X\;\mathbf 1]`. (The notes also use
 :math:`\frac{1}{2n}`; that halves the gradient and nothing else.)
+
+``LinearRegression(solver="gd")`` is :func:`mse_loss` and
+:func:`mse_loss_gradient` handed to
+:func:`~calcnotes.gradient_descent.gradient_descent`.
 """
 
 from __future__ import annotations
@@ -19,7 +25,7 @@ import warnings
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from calcnotes._base import ConvergenceWarning, Regressor, check_w_b, check_X_y
+from calcnotes._base import ConvergenceWarning, Regressor, _Objective, check_w_b, check_X_y
 from calcnotes._validation import (
     MAX_ITER,
     as_float_array,
@@ -29,15 +35,35 @@ from calcnotes._validation import (
     check_positive,
     check_same_length,
 )
+from calcnotes.gradient_descent import gradient_descent
 from calcnotes.result import DivergenceError
+
+Floats = NDArray[np.float64]
 
 __all__ = [
     "mse_loss",
     "mse_loss_gradient",
+    "mse_loss_hessian",
     "closed_form_simple",
     "normal_equations",
     "LinearRegression",
 ]
+
+
+def _loss_and_gradient(X: Floats, y: Floats, w: Floats, b: float) -> tuple[float, Floats, float]:
+    """The kernel of :func:`mse_loss` and :func:`mse_loss_gradient` (no checks):
+    ``(loss, dw, db)`` from one residual vector."""
+    with np.errstate(over="ignore", invalid="ignore"):  # callers check the result
+        r = X @ w + b - y
+        return float(r @ r / y.size), 2.0 * (X.T @ r) / y.size, float(2.0 * r.mean())
+
+
+def _hessian(X: Floats) -> Floats:
+    """The kernel of :func:`mse_loss_hessian`: 2/n [X 1]^T [X 1]."""
+    X1 = np.column_stack([X, np.ones(X.shape[0])])
+    with np.errstate(over="ignore", invalid="ignore"):  # callers check the result
+        H: Floats = 2.0 * X1.T @ X1 / X.shape[0]
+    return H
 
 
 def mse_loss(X: ArrayLike, y: ArrayLike, w: ArrayLike, b: float) -> float:
@@ -61,9 +87,7 @@ def mse_loss(X: ArrayLike, y: ArrayLike, w: ArrayLike, b: float) -> float:
     """
     X, y = check_X_y(X, y)
     w, b = check_w_b(w, b, X.shape[1])
-    with np.errstate(over="ignore", invalid="ignore"):
-        r = X @ w + b - y
-        loss = float(r @ r / y.size)
+    loss = _loss_and_gradient(X, y, w, b)[0]
     check_finite_output(loss, "mse_loss", fix="rescale X, y or w")
     return loss
 
@@ -88,11 +112,44 @@ def mse_loss_gradient(
     """
     X, y = check_X_y(X, y)
     w, b = check_w_b(w, b, X.shape[1])
-    with np.errstate(over="ignore", invalid="ignore"):
-        r = X @ w + b - y
-        dw, db = 2.0 * (X.T @ r) / y.size, float(2.0 * r.mean())
+    _, dw, db = _loss_and_gradient(X, y, w, b)
     check_finite_output(np.append(dw, db), "mse_loss_gradient", fix="rescale X, y or w")
     return dw, db
+
+
+def mse_loss_hessian(X: ArrayLike, y: ArrayLike, w: ArrayLike, b: float) -> Floats:
+    r"""Return the Hessian of :func:`mse_loss` in the parameters ``(w, b)``.
+
+    .. math:: H = \frac2n [X\;\mathbf 1]^T [X\;\mathbf 1]
+
+    The loss is quadratic, so H is the same at every ``(w, b)`` (and does
+    not depend on `y`; both are checked for shape only). Gradient descent
+    on :func:`mse_loss` converges for ``learning_rate < 2 / lambda_max(H)``.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+    y : ndarray of shape (n_samples,)
+    w : ndarray of shape (n_features,)
+    b : float
+
+    Returns
+    -------
+    ndarray of shape (n_features + 1, n_features + 1)
+        Rows/columns ordered ``w[0], ..., w[d-1], b``; positive
+        semi-definite.
+
+    Examples
+    --------
+    >>> mse_loss_hessian([[1.0], [2.0]], [3.0, 5.0], [2.0], 0.0)
+    array([[5., 3.],
+           [3., 2.]])
+    """
+    X, y = check_X_y(X, y)
+    check_w_b(w, b, X.shape[1])
+    H = _hessian(X)
+    check_finite_output(H, "mse_loss_hessian", fix="rescale X")
+    return H
 
 
 def _power_of_two(a: NDArray[np.float64]) -> float:
@@ -210,8 +267,10 @@ class LinearRegression(Regressor):
     Parameters
     ----------
     solver : {"normal", "gd"}, default "normal"
-        ``"normal"``: :func:`normal_equations`. ``"gd"``: full-batch
-        gradient descent on :func:`mse_loss` from ``w = 0, b = 0``.
+        ``"normal"``: :func:`normal_equations`. ``"gd"``:
+        :func:`~calcnotes.gradient_descent.gradient_descent` (fixed steps,
+        no line search) on :func:`mse_loss` and :func:`mse_loss_gradient`
+        from ``w = 0, b = 0``.
     learning_rate : float, default 0.01
         Step size of ``"gd"``. It converges for
         ``learning_rate < 2 / lambda_max`` where ``lambda_max`` is the
@@ -283,34 +342,42 @@ class LinearRegression(Regressor):
             self.coef_, self.intercept_, self.n_iter_ = w, b, 0
             self.n_features_in_ = X.shape[1]
             return self
-        n = y.size
-        w, b = np.zeros(X.shape[1]), 0.0
-        losses = []
-        with np.errstate(over="ignore", invalid="ignore"):
-            for it in range(max_iter + 1):
-                r = X @ w + b - y
-                losses.append(r @ r / n)
-                dw, db = 2.0 * (X.T @ r) / n, 2.0 * r.mean()
-                if not np.isfinite(losses[-1]) or not np.isfinite(dw).all():
-                    raise DivergenceError(_diverged(X, learning_rate, it))
-                if np.sqrt(dw @ dw + db * db) <= tol or it == max_iter:
-                    break
-                w -= learning_rate * dw
-                b -= learning_rate * db
+        d = X.shape[1]
+
+        def value_and_gradient(theta: Floats) -> tuple[float, Floats]:
+            loss, dw, db = _loss_and_gradient(X, y, theta[:d], float(theta[d]))
+            return loss, np.append(dw, db)
+
+        objective = _Objective(value_and_gradient)
+        try:
+            result = gradient_descent(objective.gradient, np.zeros(d + 1), learning_rate,
+                                      max_iter=max_iter, tol=tol, f=objective.value,
+                                      keep_path=False)
+        except ValueError as err:  # DivergenceError, or a gradient overflowing at the start
+            partial = err.result if isinstance(err, DivergenceError) else None
+            values = partial.values if partial is not None else None
+            it = partial.n_iter + 1 if partial is not None else 0
+            what = ("the weights or the loss blew up" if values is None or values.size < 2 else
+                    f"the loss grew from {values[0]:.4g} to {values[-1]:.4g}, then blew up")
+            raise DivergenceError(_diverged(X, learning_rate, it, what)) from None
+        assert result.values is not None
+        losses = result.values
         if losses[-1] > losses[0]:  # still finite, but growing: a slow divergence
-            raise DivergenceError(_diverged(X, learning_rate, it).replace(
-                "(the loss overflowed)", f"(the loss grew from {losses[0]:.4g} to {losses[-1]:.4g})"))
-        if it == max_iter:
+            raise DivergenceError(_diverged(
+                X, learning_rate, result.n_iter,
+                f"the loss grew from {losses[0]:.4g} to {losses[-1]:.4g}"))
+        theta = np.asarray(result.x)
+        if not result.converged:
             warnings.warn(
                 f"gradient descent stopped at max_iter={max_iter} with "
-                f"gradient norm {np.sqrt(dw @ dw + db * db):.3g} > tol={tol}; "
+                f"gradient norm {np.linalg.norm(objective.gradient(theta)):.3g} > tol={tol}; "
                 f"increase max_iter or learning_rate, or standardise X",
                 ConvergenceWarning, stacklevel=2,
             )
-        self.coef_, self.intercept_ = w, float(b)
-        self.n_iter_ = it
-        self.loss_history_ = np.array(losses)
-        self.n_features_in_ = X.shape[1]
+        self.coef_, self.intercept_ = theta[:d].copy(), float(theta[d])
+        self.n_iter_ = result.n_iter
+        self.loss_history_ = losses
+        self.n_features_in_ = d
         return self
 
     def predict(self, X: ArrayLike) -> NDArray[np.float64]:
@@ -320,19 +387,18 @@ class LinearRegression(Regressor):
             return self._finite(X @ self.coef_ + self.intercept_)
 
 
-def _diverged(X: NDArray[np.float64], learning_rate: float, it: int) -> str:
-    X1 = np.column_stack([X, np.ones(X.shape[0])])
-    with np.errstate(over="ignore", invalid="ignore"):
-        H = 2.0 * X1.T @ X1 / X.shape[0]
+def _diverged(X: Floats, learning_rate: float, it: int, what: str) -> str:
+    """The message of a divergent fit: the largest safe learning rate, from the Hessian."""
+    H = _hessian(X)
     if not np.all(np.isfinite(H)):
         return (
-            f"gradient descent diverged at iteration {it} (the loss "
-            f"overflowed): X is too large for float64 squares; standardise X "
-            f"(and rescale y), then choose learning_rate"
+            f"gradient descent diverged at iteration {it} ({what}): X is too "
+            f"large for float64 squares; standardise X (and rescale y), then "
+            f"choose learning_rate"
         )
     lam = float(np.linalg.eigvalsh(H)[-1])
     return (
-        f"gradient descent diverged at iteration {it} (the loss overflowed); "
+        f"gradient descent diverged at iteration {it} ({what}); "
         f"learning_rate={learning_rate} is too large for this X: it must be "
         f"< 2/lambda_max = {2.0 / lam:.3g} (try learning_rate={1.0 / lam:.3g}, "
         f"or standardise X)"

@@ -20,19 +20,26 @@ product, :math:`\sum_i (y^i - h_\theta(x^i))\,x^i = X^T(y - h)`.
 To match scikit-learn's ``LogisticRegression(C=...)``, which minimises
 :math:`\frac12\lVert w\rVert^2 + C\sum_i \ell_i`, divide that by
 :math:`nC`: it is :math:`L` with :math:`\lambda = 1/(nC)`.
+
+:class:`LogisticRegression` fits with the package's optimisers on these
+functions: ``solver="newton"`` is :func:`log_loss`,
+:func:`log_loss_gradient` and :func:`log_loss_hessian` handed to
+:func:`~calcnotes.newton.newton_minimize`, ``solver="gd"`` the first two
+handed to :func:`~calcnotes.gradient_descent.gradient_descent`, both with
+``line_search="backtracking"``.
 """
 
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from calcnotes._base import Classifier, ConvergenceWarning, check_w_b, check_X_y
+from calcnotes._base import Classifier, ConvergenceWarning, _Objective, check_w_b, check_X_y
 from calcnotes._validation import (
     MAX_ITER,
-    as_float_array,
     check_binary_labels,
     check_choice,
     check_finite_output,
@@ -40,8 +47,10 @@ from calcnotes._validation import (
     check_positive,
 )
 from calcnotes.activations import _sigmoid
+from calcnotes.gradient_descent import gradient_descent
 from calcnotes.losses import _binary_cross_entropy_with_logits
-from calcnotes.result import DivergenceError
+from calcnotes.newton import newton_minimize
+from calcnotes.result import DivergenceError, OptimizeResult
 
 __all__ = [
     "log_loss",
@@ -63,35 +72,27 @@ def _check(
     return X, y, w, b, check_positive(l2, "l2", strict=False)
 
 
-def _logits(X: Floats, w: Floats, b: float) -> Floats:
-    with np.errstate(over="ignore", invalid="ignore"):
+# --- kernels (no checks): the public functions below and the fit share them ---
+
+
+def _loss_and_gradient(
+    X: Floats, y: Floats, w: Floats, b: float, l2: float
+) -> tuple[float, Floats, float]:
+    """``(loss, dw, db)`` of :func:`log_loss` from one vector of logits."""
+    with np.errstate(over="ignore", invalid="ignore"):  # callers check the result
         z = X @ w + b
-    check_finite_output(z, "the logits X @ w + b", fix="rescale X or w")
-    return z
-
-
-def _loss(X: Floats, y: Floats, w: Floats, b: float, l2: float) -> float:
-    # -y log sigma(z) - (1-y) log(1-sigma(z)), stably (the kernel of losses.py)
-    with np.errstate(over="ignore", invalid="ignore"):
-        loss = _binary_cross_entropy_with_logits(y, _logits(X, w, b)) + 0.5 * l2 * float(w @ w)
-    check_finite_output(loss, "log_loss", fix="rescale X or w")
-    return loss
-
-
-def _gradient(X: Floats, y: Floats, w: Floats, b: float, l2: float) -> tuple[Floats, float]:
-    r = _sigmoid(_logits(X, w, b)) - y  # p - y
-    with np.errstate(over="ignore", invalid="ignore"):
-        dw, db = X.T @ r / y.size + l2 * w, float(r.mean())
-    check_finite_output(dw, "log_loss_gradient", fix="rescale X or w")
-    return dw, db
+        # -y log sigma(z) - (1-y) log(1-sigma(z)), stably: the kernel of losses.py
+        loss = _binary_cross_entropy_with_logits(y, z) + 0.5 * l2 * float(w @ w)
+        r = _sigmoid(z) - y  # p - y
+        return loss, X.T @ r / y.size + l2 * w, float(r.mean())
 
 
 def _hessian(X: Floats, w: Floats, b: float, l2: float) -> Floats:
-    p = _sigmoid(_logits(X, w, b))
-    X1 = np.column_stack([X, np.ones(X.shape[0])])
-    with np.errstate(over="ignore", invalid="ignore"):
+    """The Hessian of :func:`log_loss_hessian`: X1^T S X1 / n + l2 on the w block."""
+    with np.errstate(over="ignore", invalid="ignore"):  # callers check the result
+        p = _sigmoid(X @ w + b)
+        X1 = np.column_stack([X, np.ones(X.shape[0])])
         H: Floats = (X1.T * (p * (1.0 - p))) @ X1 / X.shape[0]  # X1^T S X1 / n
-    check_finite_output(H, "log_loss_hessian", fix="rescale X")
     H[np.arange(X.shape[1]), np.arange(X.shape[1])] += l2  # not on b
     return H
 
@@ -121,7 +122,9 @@ def log_loss(X: ArrayLike, y: ArrayLike, w: ArrayLike, b: float, l2: float = 0.0
     >>> log_loss([[1.0], [-1.0]], [1, 0], [0.0], 0.0)  # log 2
     0.6931471805599453
     """
-    return _loss(*_check(X, y, w, b, l2))
+    loss = _loss_and_gradient(*_check(X, y, w, b, l2))[0]
+    check_finite_output(loss, "log_loss", fix="rescale X or w")
+    return loss
 
 
 def log_loss_gradient(
@@ -142,7 +145,9 @@ def log_loss_gradient(
     >>> log_loss_gradient([[1.0], [-1.0]], [1, 0], [0.0], 0.0)
     (array([-0.5]), 0.0)
     """
-    return _gradient(*_check(X, y, w, b, l2))
+    _, dw, db = _loss_and_gradient(*_check(X, y, w, b, l2))
+    check_finite_output(np.append(dw, db), "log_loss_gradient", fix="rescale X or w")
+    return dw, db
 
 
 def log_loss_hessian(
@@ -168,7 +173,9 @@ def log_loss_hessian(
            [0.  , 0.25]])
     """
     X, _, w, b, l2 = _check(X, y, w, b, l2)
-    return _hessian(X, w, b, l2)
+    H = _hessian(X, w, b, l2)
+    check_finite_output(H, "log_loss_hessian", fix="rescale X or w")
+    return H
 
 
 class LogisticRegression(Classifier):
@@ -183,13 +190,18 @@ class LogisticRegression(Classifier):
     Parameters
     ----------
     solver : {"newton", "gd"}, default "newton"
-        ``"newton"``: Newton's method, i.e. iteratively reweighted least
-        squares: :math:`\theta \leftarrow \theta - H^{-1}\nabla L` with
-        ``np.linalg.solve`` (the step is halved while it would increase the
-        loss, a safeguard that well-posed problems never trigger).
-        ``"gd"``: full-batch gradient descent, a step that would raise the
-        loss halved until it does not (backtracking: below the rate's
-        stability bound no step is halved). Both start from zeros.
+        ``"newton"``: :func:`~calcnotes.newton.newton_minimize` (Newton's
+        method, i.e. iteratively reweighted least squares:
+        :math:`\theta \leftarrow \theta - H^{-1}\nabla L` with
+        ``np.linalg.solve``) on :func:`log_loss`, :func:`log_loss_gradient`
+        and :func:`log_loss_hessian`, the step halved while it would not
+        lower the loss (Armijo backtracking, a safeguard that well-posed
+        problems never trigger).
+        ``"gd"``: :func:`~calcnotes.gradient_descent.gradient_descent` on
+        :func:`log_loss` and :func:`log_loss_gradient` with
+        ``line_search="backtracking"``: a step that would not lower the
+        loss is halved until it does (below the rate's stability bound no
+        step is halved). Both start from zeros.
     l2 : float, default 0.0
         L2 penalty :math:`\lambda` on ``w``. With ``l2=0`` and linearly
         separable classes the loss has no minimiser (weights grow forever).
@@ -250,23 +262,21 @@ class LogisticRegression(Classifier):
         learning_rate = check_positive(self.learning_rate, "learning_rate")
         max_iter = check_int(self.max_iter, "max_iter", minimum=1, maximum=MAX_ITER)
         tol = check_positive(self.tol, "tol", strict=False)
-        X = as_float_array(X, "X", ndim=2)
-        codes = self._encode(y, binary=True, multiclass="SoftmaxRegression")
+        X, classes, codes = self._classes_and_codes(
+            X, y, binary=True, multiclass="SoftmaxRegression")
         y = codes.astype(np.float64)
-        if X.shape[0] != y.shape[0]:
-            del self.classes_
-            raise ValueError(
-                f"X and y must have the same number of samples, got "
-                f"{X.shape[0]} rows in X and {y.shape[0]} in y; pair every row "
-                f"of X with one label"
-            )
-        try:
-            theta, it, losses, g = _fit(X, y, solver, l2, learning_rate, max_iter, tol)
-        except ValueError:
-            del self.classes_  # a failed fit leaves no learned attribute
-            raise
         d = X.shape[1]
-        if it == max_iter:
+
+        def value_and_gradient(theta: Floats) -> tuple[float, Floats]:
+            loss, dw, db = _loss_and_gradient(X, y, theta[:d], float(theta[d]), l2)
+            return loss, np.append(dw, db)
+
+        objective = _Objective(value_and_gradient)
+        result = _minimise(objective, lambda theta: _hessian(X, theta[:d], float(theta[d]), l2),
+                           d, solver, l2, learning_rate, max_iter, tol)
+        theta = np.asarray(result.x)
+        if not result.converged:
+            g = objective.gradient(theta)
             warnings.warn(
                 f"{solver} stopped at max_iter={max_iter} with gradient norm "
                 f"{np.sqrt(g @ g):.3g} > tol={tol}; increase max_iter"
@@ -282,10 +292,12 @@ class LogisticRegression(Classifier):
                 "(e.g. l2=1e-3) for a well-defined answer",
                 ConvergenceWarning, stacklevel=2,
             )
+        assert result.values is not None
+        self.classes_ = classes
         self.n_features_in_ = d
         self.coef_, self.intercept_ = theta[:d].copy(), float(theta[d])
-        self.n_iter_ = it
-        self.loss_history_ = np.array(losses)
+        self.n_iter_ = result.n_iter
+        self.loss_history_ = result.values
         return self
 
     def decision_function(self, X: ArrayLike) -> Floats:
@@ -309,71 +321,30 @@ class LogisticRegression(Classifier):
         return labels
 
 
-def _fit(
-    X: Floats, y: Floats, solver: str, l2: float, learning_rate: float,
-    max_iter: int, tol: float,
-) -> tuple[Floats, int, list[float], Floats]:
-    """Minimise the log loss from zeros; return (theta, steps, losses, last gradient)."""
-    n, d = X.shape
-    # work with theta = (w, b) and X1 = [X 1], built once: z = X1 theta
-    X1 = np.empty((n, d + 1))
-    X1[:, :d], X1[:, d] = X, 1.0
-    penalty = np.full(d + 1, l2)
-    penalty[d] = 0.0  # the intercept is not penalised
-    diagonal = np.arange(d + 1)
-    theta, z = np.zeros(d + 1), np.zeros(n)
+def _minimise(
+    objective: _Objective, hessian: Callable[[Floats], Floats], d: int, solver: str,
+    l2: float, learning_rate: float, max_iter: int, tol: float,
+) -> OptimizeResult:
+    """Minimise the log loss in theta = (w, b) from zeros with the solver's optimiser.
 
-    def objective(theta: Floats, z: Floats) -> float:  # _loss on (X1, theta), z = X1 @ theta
-        return _binary_cross_entropy_with_logits(y, z) + 0.5 * l2 * float(theta[:d] @ theta[:d])
-
-    losses = [objective(theta, z)]
-    with np.errstate(over="ignore", invalid="ignore"):
-        for it in range(max_iter + 1):
-            p = _sigmoid(z)
-            g = X1.T @ (p - y) / n + penalty * theta  # gradient of L
-            if not np.all(np.isfinite(g)):
-                raise DivergenceError(_overflowed(solver, learning_rate, it))
-            if np.sqrt(g @ g) <= tol or it == max_iter:
-                break
-            if solver == "gd":
-                rate = learning_rate
-                while True:  # backtracking: halve the step while it raises the loss
-                    new = theta - rate * g
-                    z_new = X1 @ new
-                    loss = objective(new, z_new)
-                    # (a rise within rounding, 1e-12 of the loss, is not a rise)
-                    if loss <= losses[-1] + 1e-12 * abs(losses[-1]):
-                        break
-                    rate /= 2
-                    if rate < learning_rate * 2.0**-60:
-                        raise DivergenceError(_overflowed(solver, learning_rate, it + 1))
-                if not (np.all(np.isfinite(new)) and np.all(np.isfinite(z_new)) and np.isfinite(loss)):
-                    raise DivergenceError(_overflowed(solver, learning_rate, it + 1))
-                theta, z = new, z_new
-                losses.append(loss)
-                continue
-            H = (X1.T * (p * (1.0 - p))) @ X1  # X1^T S X1
-            H /= n
-            H[diagonal, diagonal] += penalty
-            if not np.all(np.isfinite(H)):
-                raise DivergenceError(_overflowed(solver, learning_rate, it))
-            try:
-                step = np.linalg.solve(H, g)  # Newton: H step = g
-            except np.linalg.LinAlgError:
-                raise DivergenceError(_singular(l2)) from None
-            t = 1.0
-            while True:  # halve the step while it increases the loss
-                new = theta - t * step
-                z_new = X1 @ new
-                loss = objective(new, z_new)
-                if loss <= losses[-1] + 1e-12 * abs(losses[-1]) or t < 1e-10:
-                    break
-                t *= 0.5
-            if not np.isfinite(new).all() or np.abs(new).max() > 1e12 or not np.isfinite(loss):
-                raise DivergenceError(_singular(l2))
-            theta, z = new, z_new
-            losses.append(loss)
-    return theta, it, losses, g
+    A failure of the optimiser (a ValueError: a singular Hessian, a step
+    that lowers nothing, iterates beyond 1e12) becomes a DivergenceError
+    whose message names the model's fix.
+    """
+    theta0 = np.zeros(d + 1)
+    try:
+        if solver == "gd":
+            return gradient_descent(objective.gradient, theta0, learning_rate, max_iter=max_iter,
+                                    tol=tol, f=objective.value, line_search="backtracking",
+                                    keep_path=False)
+        return newton_minimize(objective.gradient, hessian, theta0, max_iter=max_iter, tol=tol,
+                               f=objective.value, line_search="backtracking", keep_path=False)
+    except ValueError as err:
+        partial = err.result if isinstance(err, DivergenceError) else None
+        it = partial.n_iter + 1 if partial is not None else 0
+        if solver == "gd" or "not finite" in str(err):
+            raise DivergenceError(_overflowed(solver, learning_rate, it)) from None
+        raise DivergenceError(_singular(l2)) from None
 
 
 def _overflowed(solver: str, learning_rate: float, it: int) -> str:

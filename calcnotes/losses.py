@@ -71,10 +71,24 @@ def _cross_entropy_with_logits(Y: NDArray[np.float64], Z: NDArray[np.float64]) -
     Terms with :math:`Y_{ij} = 0` count as 0 even where the log-probability
     underflows to :math:`-\infty` (so 0 * -inf never makes a NaN).
     """
+    return _cross_entropy_with_logits_and_gradient(Y, Z)[0]
+
+
+def _cross_entropy_with_logits_and_gradient(
+    Y: NDArray[np.float64], Z: NDArray[np.float64]
+) -> tuple[float, NDArray[np.float64]]:
+    r""":func:`_cross_entropy_with_logits` and its gradient :math:`(\operatorname{softmax}(Z) - Y)/n`.
+
+    Both from one log-softmax of the logits (softmax = exp of it): the
+    kernel softmax regression and the MLP's softmax output train with.
+    """
     with np.errstate(over="ignore", invalid="ignore"):  # checked by the callers
         logp = _log_softmax(Z)
-        terms = np.where(Y != 0, Y * logp, 0.0)
-    return float(-np.sum(terms) / Z.shape[0])
+        loss = float(-np.sum(np.where(Y != 0, Y * logp, 0.0)) / Z.shape[0])
+        dZ: NDArray[np.float64] = np.exp(logp)
+        dZ -= Y
+        dZ /= Z.shape[0]
+    return loss, dZ
 
 
 def _one_hot(labels: NDArray[np.int64], k: int) -> NDArray[np.float64]:

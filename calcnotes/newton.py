@@ -15,6 +15,14 @@ but only local. The inverse is never formed: each step solves
 :math:`H d = \nabla f` with ``np.linalg.solve``. A singular or non-finite
 derivative raises ValueError; a run that blows up raises
 :class:`~calcnotes.result.DivergenceError`.
+
+``newton_minimize(..., line_search="backtracking")`` damps the step far
+from the minimum: :math:`x_{k+1} = x_k - t\,H^{-1}\nabla f` with
+:math:`t = 1, \frac12, \frac14, \dots`, the first that meets Armijo's
+condition :math:`f(x_{k+1}) \le f(x_k) - 10^{-4}\,t\,\nabla f^\top
+H^{-1}\nabla f` (the line search of
+:func:`~calcnotes.gradient_descent.gradient_descent`). Near the minimum
+the full step passes, so convergence stays quadratic.
 """
 
 from __future__ import annotations
@@ -24,8 +32,9 @@ from collections.abc import Callable
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from ._validation import check_callable
-from .result import OptimizeResult, _call, _fmt, _iterate
+from ._validation import check_bool, check_callable, check_choice
+from .gradient_descent import _armijo
+from .result import OptimizeResult, _call, _fmt, _iterate, _Remembered
 
 Floats = NDArray[np.float64]
 
@@ -124,6 +133,8 @@ def newton_minimize(
     max_iter: int = 100,
     tol: float = 1e-10,
     f: Callable[[Floats], ArrayLike] | None = None,
+    line_search: str | None = None,
+    keep_path: bool = True,
 ) -> OptimizeResult:
     r"""Return the :class:`OptimizeResult` of Newton's method for min f.
 
@@ -146,6 +157,13 @@ def newton_minimize(
     tol : float, default 1e-10
     f : callable, optional
         The objective; if given, ``values`` records f along the path.
+    line_search : {None, "backtracking"}, default None
+        ``"backtracking"`` (needs `f`): halve the Newton step until
+        Armijo's condition holds (see the module docstring). The Hessian
+        must then be positive definite where the step is taken, so that
+        the Newton direction goes downhill.
+    keep_path : bool, default True
+        ``False`` keeps only x0 and the final x in ``path``.
 
     Returns
     -------
@@ -154,9 +172,10 @@ def newton_minimize(
     Raises
     ------
     ValueError
-        If the Hessian is zero, singular or not finite at an iterate.
+        If the Hessian is zero, singular or not finite at an iterate, or
+        (with backtracking) the Newton step points uphill.
     DivergenceError
-        If the iterates blow up.
+        If the iterates blow up, or 60 halvings of a step find no decrease.
 
     Examples
     --------
@@ -164,18 +183,55 @@ def newton_minimize(
     >>> result = newton_minimize(lambda x: H @ x - 1, lambda x: H, x0=[5.0, 5.0])
     >>> np.round(result.x, 6), result.n_iter   # a quadratic: one step
     (array([0.2, 0.4]), 1)
+
+    On :math:`f = \sqrt{1 + x^2}` the full step maps x to :math:`-x^3`,
+    which diverges from x = 2; backtracking halves it twice, to -0.5, and
+    from there the full steps converge:
+
+    >>> f = lambda x: np.sqrt(1 + x**2)
+    >>> result = newton_minimize(lambda x: x / f(x), lambda x: f(x) ** -3, 2.0,
+    ...                          f=f, line_search="backtracking")
+    >>> result.path[:3], result.converged
+    (array([ 2.   , -0.5  ,  0.125]), True)
     """
     grad, hess = check_callable(grad, "grad"), check_callable(hess, "hess")
-    if f is not None:
-        f = check_callable(f, "f")
+    keep_path = check_bool(keep_path, "keep_path")
+    if line_search is not None:
+        line_search = check_choice(line_search, "line_search", ("backtracking",))
+        if f is None:
+            raise ValueError(
+                "line_search='backtracking' compares values of f: pass the "
+                "objective as f=..."
+            )
+    objective = None if f is None else _Remembered(check_callable(f, "f"))
     fix = "start elsewhere or use gradient_descent"
+    if line_search is None:
+        def step(x: Floats, g: Floats) -> Floats:
+            return _newton_step(x, g, hess, "Hessian", fix)
+    else:
+        assert objective is not None
+        searched = objective
+
+        def step(x: Floats, g: Floats) -> Floats:
+            direction = _newton_step(x, g, hess, "Hessian", fix) - x  # -H^{-1} g
+            slope = float(np.sum(g * direction))
+            if not slope < 0:
+                raise ValueError(
+                    f"the Newton step at x={_fmt(x)} does not point downhill "
+                    f"(grad f . step = {slope:.3g} >= 0): the Hessian is not "
+                    f"positive definite there; {fix}"
+                )
+            return _armijo(searched, x, direction, slope, 1.0,
+                           "the gradient or the Hessian is probably wrong (check them "
+                           "with check_gradient), or rescale the problem")
     return _iterate(
-        lambda x, g: _newton_step(x, g, hess, "Hessian", fix),
+        step,
         grad,
         x0,
         max_iter=max_iter,
         tol=tol,
-        f=f,
+        f=objective,
         fix="start closer to the minimum or use gradient_descent",
         residual_name="grad f(x)",
+        keep_path=keep_path,
     )

@@ -105,6 +105,26 @@ def _call(fn: Callable[[Floats], object], x: Floats, name: str, shape: tuple[int
     return out
 
 
+class _Remembered:
+    """``fn`` that remembers its last argument and value.
+
+    A line search evaluates f at the point it accepts, and the loop then
+    records f at the same point: the second call is answered from memory.
+    """
+
+    def __init__(self, fn: Callable[[Floats], object]) -> None:
+        self.fn = fn
+        self.x: Floats | None = None
+        self.value: object = None
+
+    def __call__(self, x: Floats) -> object:
+        if self.x is not None and self.x.shape == x.shape and np.array_equal(self.x, x):
+            return self.value
+        value = self.fn(x)
+        self.x, self.value = np.array(x, dtype=np.float64), value
+        return value
+
+
 def _start(x0: ArrayLike) -> Floats:
     """x0 as a finite float array of 0 (one variable) or 1 dimension."""
     return as_float_array(x0, "x0", ndim=(0, 1)).copy()
@@ -120,17 +140,20 @@ def _iterate(
     f: Callable[[Floats], object] | None,
     fix: str,
     residual_name: str,
+    keep_path: bool = True,
 ) -> OptimizeResult:
     """Run ``x <- step(x, r)`` with ``r = residual(x)`` until ``||r|| <= tol``.
 
     Shared by gradient descent (r = grad f) and Newton's method (r = grad f
     or r = f). Raises DivergenceError, whose message ends with `fix`, when
     an iterate, residual or f value is non-finite or beyond 1e12 times the
-    size of the start (``max(1, |x0|)``) or of f(x0).
+    size of the start (``max(1, |x0|)``) or of f(x0). With ``keep_path=False``
+    only x0 and the latest iterate are kept (``path`` has two rows after a
+    step): a model's fit needs the values of f, not every iterate.
     """
     x = _start(x0)
     max_iter = check_int(max_iter, "max_iter", minimum=0, maximum=MAX_ITER)
-    if (max_iter + 1) * x.size > 10**8:
+    if keep_path and (max_iter + 1) * x.size > 10**8:
         raise ValueError(
             f"max_iter={max_iter} steps of {x.size} variables would store "
             f"{(max_iter + 1) * x.size:.3g} numbers in the path; lower max_iter"
@@ -140,12 +163,13 @@ def _iterate(
     tol = check_positive(tol, "tol", strict=False)
     path: list[Floats] = [x]
     values: list[float] = []
+    steps = 0  # len(path) - 1 when the whole path is kept
 
     def result(converged: bool, message: str) -> OptimizeResult:
         return OptimizeResult(
             x=float(path[-1]) if x.ndim == 0 else path[-1],
             path=np.array(path),
-            n_iter=len(path) - 1,
+            n_iter=steps,
             converged=converged,
             message=message,
             values=np.array(values) if f is not None else None,
@@ -158,6 +182,7 @@ def _iterate(
         )
 
     def record_value() -> None:
+        nonlocal steps
         if f is None:
             return
         v = _call(f, path[-1], "f(x)", ()).item()
@@ -169,7 +194,8 @@ def _iterate(
                     f"inside the domain of f"
                 )
             path.pop()  # keep path and values aligned; report the bad point
-            raise diverged(len(path), f"f(x) = {v:.3g} at x = {_fmt(x)}")
+            steps -= 1
+            raise diverged(steps + 1, f"f(x) = {v:.3g} at x = {_fmt(x)}")
         values.append(v)
 
     record_value()
@@ -182,7 +208,8 @@ def _iterate(
                     f"inside the domain of f"
                 )
             raise diverged(k, f"{residual_name} is not finite at x = {_fmt(x)}")
-        norm = float(np.linalg.norm(r))
+        with np.errstate(over="ignore"):  # a huge finite r: its norm is inf, not a warning
+            norm = float(np.linalg.norm(r))
         if norm <= tol:
             return result(
                 True,
@@ -196,7 +223,10 @@ def _iterate(
             limit = f"{bound:.0e}".replace("e+", "e")  # 1e12 for a start within [-1, 1]
             raise diverged(k + 1, f"x = {_fmt(new)} (|x| > {limit} or not finite)")
         x = new
+        if not keep_path and len(path) == 2:
+            path.pop()
         path.append(x)
+        steps += 1
         record_value()
     return result(
         False,

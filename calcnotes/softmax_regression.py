@@ -15,6 +15,24 @@ Seed 004 derives this per column (:math:`\partial\log L/\partial\theta_v =
 direction); the matrix form above is its negative mean. Its margin note
 "add a 1/L factor, then differentiate" is the step
 :math:`\partial \log L = \partial L / L`.
+
+In :math:`\theta = (W, b)`, i.e. :math:`\tilde W = [W; b^T]` of shape
+(d + 1, k) read row by row, the Hessian is
+
+.. math:: H_{(a,j),(c,l)} = \frac1n \sum_i \tilde x_{ia}\tilde x_{ic}
+          \bigl(P_{ij}\delta_{jl} - P_{ij}P_{il}\bigr)
+          + \lambda\,\delta_{ac}\delta_{jl}\,[a \le d]
+
+(:math:`\tilde x_i = (x_i, 1)`): each sample adds
+:math:`\tilde x_i\tilde x_i^T \otimes (\operatorname{diag}(p_i) - p_ip_i^T)`.
+It is only positive *semi*-definite: adding the same vector to every
+column of :math:`\tilde W` changes no probability.
+
+:class:`SoftmaxRegression` fits with the package's optimisers on
+:func:`softmax_regression_loss` and :func:`softmax_regression_gradient`:
+:func:`~calcnotes.gradient_descent.gradient_descent` with
+``line_search="backtracking"`` (``solver="gd"``) or
+:func:`~calcnotes.lbfgs.lbfgs` (``solver="lbfgs"``).
 """
 
 from __future__ import annotations
@@ -24,7 +42,7 @@ import warnings
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from calcnotes._base import Classifier, ConvergenceWarning, check_W_b
+from calcnotes._base import Classifier, ConvergenceWarning, _Objective, check_W_b
 from calcnotes._validation import (
     MAX_ITER,
     as_float_array,
@@ -34,15 +52,17 @@ from calcnotes._validation import (
     check_positive,
 )
 from calcnotes.activations import _softmax
+from calcnotes.gradient_descent import gradient_descent
 from calcnotes.lbfgs import lbfgs
-from calcnotes.losses import _cross_entropy_with_logits, _one_hot, _targets
-from calcnotes.result import DivergenceError
+from calcnotes.losses import _cross_entropy_with_logits_and_gradient, _one_hot, _targets
+from calcnotes.result import DivergenceError, OptimizeResult
 
 Floats = NDArray[np.float64]
 
 __all__ = [
     "softmax_regression_loss",
     "softmax_regression_gradient",
+    "softmax_regression_hessian",
     "SoftmaxRegression",
 ]
 
@@ -62,15 +82,35 @@ def _check(
     return X, Y, W, b, check_positive(l2, "l2", strict=False)
 
 
-def _loss(X: Floats, Y: Floats, W: Floats, b: Floats, l2: float) -> float:
-    with np.errstate(over="ignore", invalid="ignore"):  # callers check the result
-        return _cross_entropy_with_logits(Y, X @ W + b) + 0.5 * l2 * float(np.sum(W * W))
+# --- kernels (no checks): the public functions below and the fit share them ---
 
 
-def _gradient(X: Floats, Y: Floats, W: Floats, b: Floats, l2: float) -> tuple[Floats, Floats]:
+def _loss_and_gradient(
+    X: Floats, Y: Floats, W: Floats, b: Floats, l2: float
+) -> tuple[float, Floats, Floats]:
+    """``(loss, dW, db)`` of :func:`softmax_regression_loss` from one set of logits."""
     with np.errstate(over="ignore", invalid="ignore"):  # callers check the result
-        dZ = (_softmax(X @ W + b) - Y) / X.shape[0]  # (n, k)
-        return X.T @ dZ + l2 * W, dZ.sum(axis=0)
+        loss, dZ = _cross_entropy_with_logits_and_gradient(Y, X @ W + b)  # dZ = (P - Y)/n
+        if l2:
+            loss += 0.5 * l2 * float(np.sum(W * W))
+        return loss, X.T @ dZ + l2 * W, dZ.sum(axis=0)
+
+
+def _hessian(X: Floats, W: Floats, b: Floats, l2: float) -> Floats:
+    """The kernel of :func:`softmax_regression_hessian` (see the module docstring)."""
+    n, d = X.shape
+    k = W.shape[1]
+    X1 = np.column_stack([X, np.ones(n)])
+    with np.errstate(over="ignore", invalid="ignore"):  # callers check the result
+        P = _softmax(X @ W + b)
+        blocks = np.zeros((d + 1, k, d + 1, k))
+        for j in range(k):  # sum_i x~_i x~_i^T P_ij on the diagonal class blocks
+            blocks[:, j, :, j] = (X1.T * P[:, j]) @ X1
+        M = (X1[:, :, None] * P[:, None, :]).reshape(n, (d + 1) * k)  # x~_ia P_ij
+        H: Floats = (blocks.reshape((d + 1) * k, (d + 1) * k) - M.T @ M) / n
+    diagonal = np.arange(d * k)  # the entries of W (b is not penalised)
+    H[diagonal, diagonal] += l2
+    return H
 
 
 def softmax_regression_loss(
@@ -100,7 +140,7 @@ def softmax_regression_loss(
     >>> softmax_regression_loss([[1.0, 2.0]], [2], [[0.0] * 3] * 2, [0.0] * 3)  # log 3
     1.0986122886681098
     """
-    loss = _loss(*_check(X, Y, W, b, l2))
+    loss = _loss_and_gradient(*_check(X, Y, W, b, l2))[0]
     check_finite_output(loss, "softmax_regression_loss", fix="rescale X or W")
     return loss
 
@@ -124,97 +164,93 @@ def softmax_regression_gradient(
     >>> dW, db
     (array([[-1.5,  1.5]]), array([-0.5,  0.5]))
     """
-    dW, db = _gradient(*_check(X, Y, W, b, l2))
+    _, dW, db = _loss_and_gradient(*_check(X, Y, W, b, l2))
     check_finite_output(dW, "softmax_regression_gradient", fix="rescale X or W")
     return dW, db
 
 
-def _descend(
-    X: Floats, Y: Floats, k: int, learning_rate: float, max_iter: int, l2: float, tol: float,
-) -> tuple[Floats, Floats, list[float], int, float]:
-    """Gradient descent with backtracking on the loss, from W = 0, b = 0.
+def softmax_regression_hessian(
+    X: ArrayLike, Y: ArrayLike, W: ArrayLike, b: ArrayLike, l2: float = 0.0
+) -> Floats:
+    r"""Return the Hessian of :func:`softmax_regression_loss` in ``(W, b)``.
 
-    Each iteration computes the logits once: they give the loss (to accept
-    or halve the step) and then the gradient of the next step.
+    The parameters are ordered as ``np.append(W.ravel(), b)`` (W row by
+    row, then b): the rows of :math:`[W; b^T]`. See the module docstring
+    for the formula; it does not depend on `Y` (checked for shape only).
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+    Y : ndarray of shape (n_samples,) or (n_samples, n_classes)
+    W : ndarray of shape (n_features, n_classes)
+    b : ndarray of shape (n_classes,)
+    l2 : float, default 0.0
+
+    Returns
+    -------
+    ndarray of shape ((n_features + 1) * n_classes, (n_features + 1) * n_classes)
+        Symmetric, positive semi-definite (never definite: shifting every
+        class by the same weights leaves the loss unchanged, except through
+        the penalty).
+
+    Examples
+    --------
+    One sample x = 1, two classes, W = 0 (so P = (1/2, 1/2)):
+    :math:`	ilde x	ilde x^T \otimes (\mathrm{diag}(p) - pp^T)` with
+    :math:`	ilde x = (1, 1)`:
+
+    >>> softmax_regression_hessian([[1.0]], [0], [[0.0, 0.0]], [0.0, 0.0])
+    array([[ 0.25, -0.25,  0.25, -0.25],
+           [-0.25,  0.25, -0.25,  0.25],
+           [ 0.25, -0.25,  0.25, -0.25],
+           [-0.25,  0.25, -0.25,  0.25]])
     """
-    n = X.shape[0]
-    W, b = np.zeros((X.shape[1], k)), np.zeros(k)
-    Z = np.zeros((n, k))
-    loss = _loss_from_logits(Y, Z, W, l2)
-    losses = [loss]
-    with np.errstate(over="ignore", invalid="ignore"):
-        for it in range(max_iter + 1):
-            dZ = (_softmax(Z) - Y) / n                      # (n, k)
-            dW, db = X.T @ dZ + l2 * W, dZ.sum(axis=0)
-            norm = float(np.sqrt(np.sum(dW * dW) + db @ db))
-            if not np.isfinite(norm):
-                raise DivergenceError(
-                    f"gradient descent diverged at iteration {it}: the gradient "
-                    f"overflowed float64 (non-finite); standardise X"
-                )
-            if norm <= tol or it == max_iter:
-                break
-            step = learning_rate
-            while True:  # backtracking: halve the step while it raises the loss
-                W_new, b_new = W - step * dW, b - step * db
-                Z_new = X @ W_new + b_new
-                loss_new = _loss_from_logits(Y, Z_new, W_new, l2)
-                # (a rise within rounding, 1e-12 of the loss, is not a rise)
-                if loss_new <= loss + 1e-12 * abs(loss):
-                    break
-                step /= 2
-                if step < learning_rate * 2.0**-60:
-                    raise DivergenceError(_no_descent(learning_rate, it))
-            if not np.isfinite(loss_new):
-                raise DivergenceError(
-                    f"gradient descent diverged at iteration {it + 1}: the loss "
-                    f"overflowed float64 (non-finite); standardise X"
-                )
-            W, b, Z, loss = W_new, b_new, Z_new, loss_new
-            losses.append(loss)
-    return W, b, losses, it, norm
+    X, _, W, b, l2 = _check(X, Y, W, b, l2)
+    size = (X.shape[1] + 1) * W.shape[1]
+    if size * size > 10**8:
+        raise ValueError(
+            f"the Hessian of {X.shape[1]} features and {W.shape[1]} classes has "
+            f"{size}^2 = {size * size:.3g} entries (over 800 MB); use "
+            f"SoftmaxRegression(solver='lbfgs'), which never forms it"
+        )
+    H = _hessian(X, W, b, l2)
+    check_finite_output(H, "softmax_regression_hessian", fix="rescale X or W")
+    return H
 
 
-def _quasi_newton(
-    X: Floats, codes: NDArray[np.int64], k: int, max_iter: int, l2: float, tol: float,
-) -> tuple[Floats, Floats, list[float], int, float]:
-    """L-BFGS on theta = (W flattened, b): the loss and gradient from one exp of the logits."""
-    n, d = X.shape
-    rows = np.arange(n)
+def _minimise(
+    X: Floats, Y: Floats, solver: str, learning_rate: float, max_iter: int, l2: float,
+    tol: float,
+) -> tuple[OptimizeResult, _Objective]:
+    """Minimise the loss in theta = (W.ravel(), b) from zeros with the solver's optimiser.
 
-    def f_and_grad(theta: Floats) -> tuple[float, Floats]:
-        W, b = theta[: d * k].reshape(d, k), theta[d * k :]
-        with np.errstate(over="ignore", invalid="ignore"):
-            Z = X @ W + b
-            shifted = Z - Z.max(axis=1, keepdims=True)
-            E = np.exp(shifted)
-            total = E.sum(axis=1, keepdims=True)
-            loss = float(np.mean(np.log(total[:, 0]) - shifted[rows, codes]))
-            loss += 0.5 * l2 * float(np.sum(W * W))
-            dZ = E / total                                   # softmax(Z) = P
-            dZ[rows, codes] -= 1.0                           # P - Y
-            dZ /= n
-            grad = np.concatenate([(X.T @ dZ + l2 * W).ravel(), dZ.sum(axis=0)])
-        return loss, grad
+    A failure of the optimiser (a ValueError: an overflow, a step that
+    lowers nothing) becomes a DivergenceError naming the model's fix.
+    """
+    d, k = X.shape[1], Y.shape[1]
 
-    result = lbfgs(f_and_grad, np.zeros(d * k + k), max_iter=max_iter, tol=tol)
-    theta = np.asarray(result.x)
-    assert result.values is not None
-    _, g = f_and_grad(theta)
-    return (theta[: d * k].reshape(d, k).copy(), theta[d * k :].copy(),
-            [float(v) for v in result.values], result.n_iter, float(np.linalg.norm(g)))
+    def value_and_gradient(theta: Floats) -> tuple[float, Floats]:
+        loss, dW, db = _loss_and_gradient(X, Y, theta[: d * k].reshape(d, k), theta[d * k :], l2)
+        return loss, np.concatenate([dW.ravel(), db])
 
-
-def _no_descent(learning_rate: float, it: int) -> str:
-    return (
-        f"gradient descent diverged at iteration {it}: even 2**-60 times "
-        f"learning_rate={learning_rate:g} raises the loss (or overflows); "
-        f"lower learning_rate or standardise X"
-    )
-
-
-def _loss_from_logits(Y: Floats, Z: Floats, W: Floats, l2: float) -> float:
-    return _cross_entropy_with_logits(Y, Z) + (0.5 * l2 * float(np.sum(W * W)) if l2 else 0.0)
+    objective = _Objective(value_and_gradient)
+    theta0 = np.zeros((d + 1) * k)
+    try:
+        if solver == "gd":
+            return gradient_descent(objective.gradient, theta0, learning_rate,
+                                    max_iter=max_iter, tol=tol, f=objective.value,
+                                    line_search="backtracking", keep_path=False), objective
+        return lbfgs(objective.value_and_gradient, theta0, max_iter=max_iter, tol=tol), objective
+    except ValueError as err:
+        partial = err.result if isinstance(err, DivergenceError) else None
+        it = partial.n_iter + 1 if partial is not None else 0
+        name = "gradient descent" if solver == "gd" else "L-BFGS"
+        fix = (f"lower learning_rate={learning_rate:g} or standardise X" if solver == "gd"
+               else "standardise X")
+        raise DivergenceError(
+            f"{name} diverged at iteration {it}: the loss or its gradient "
+            f"overflowed float64 (non-finite), or no step lowered the loss; {fix}"
+        ) from None
 
 
 class SoftmaxRegression(Classifier):
@@ -225,14 +261,16 @@ class SoftmaxRegression(Classifier):
     Parameters
     ----------
     solver : {"gd", "lbfgs"}, default "gd"
-        ``"gd"``: gradient descent with backtracking, below.
+        ``"gd"``: :func:`~calcnotes.gradient_descent.gradient_descent` with
+        ``line_search="backtracking"`` on :func:`softmax_regression_loss`
+        and :func:`softmax_regression_gradient`, below.
         ``"lbfgs"``: :func:`calcnotes.lbfgs.lbfgs` on the same loss and
         gradient (no learning rate; converges in far fewer steps).
     learning_rate : float, default 0.5
         Step size. With standardised features 0.5 is safe: the loss Hessian
         is bounded by :math:`\frac{1}{2n}\lVert [X\,1]\rVert_2^2 + \lambda`.
-        A step that would raise the loss is halved until it does not
-        (backtracking), so a rate too large for X costs extra loss
+        A step that would not lower the loss is halved until it does
+        (Armijo backtracking), so a rate too large for X costs extra loss
         evaluations, not a divergent fit; below the bound no step is ever
         halved and the iterates are those of plain gradient descent.
     max_iter : int, default 1000
@@ -289,34 +327,25 @@ class SoftmaxRegression(Classifier):
         max_iter = check_int(self.max_iter, "max_iter", minimum=1, maximum=MAX_ITER)
         l2 = check_positive(self.l2, "l2", strict=False)
         tol = check_positive(self.tol, "tol", strict=False)
-        X = as_float_array(X, "X", ndim=2)
-        codes = self._encode(y, binary=False)
-        classes = self.classes_
-        del self.classes_  # set again once the fit succeeded
-        if X.shape[0] != codes.shape[0]:
-            raise ValueError(
-                f"X and y must have the same number of samples, got "
-                f"{X.shape[0]} rows in X and {codes.shape[0]} in y; pair every "
-                f"row of X with one label"
-            )
-        k = classes.size
-        Y = _one_hot(codes, k)
-        if solver == "gd":
-            W, b, losses, it, norm = _descend(X, Y, k, learning_rate, max_iter, l2, tol)
-        else:
-            W, b, losses, it, norm = _quasi_newton(X, codes, k, max_iter, l2, tol)
-        if it == max_iter:
+        X, classes, codes = self._classes_and_codes(X, y, binary=False)
+        result, objective = _minimise(X, _one_hot(codes, classes.size), solver,
+                                      learning_rate, max_iter, l2, tol)
+        theta = np.asarray(result.x)
+        d, k = X.shape[1], classes.size
+        if not result.converged:
             warnings.warn(
-                f"gradient descent stopped at max_iter={max_iter} with "
-                f"gradient norm {norm:.3g} > tol={tol}; increase max_iter or "
-                f"learning_rate, or standardise X",
+                f"{'gradient descent' if solver == 'gd' else 'L-BFGS'} stopped at "
+                f"max_iter={max_iter} with gradient norm "
+                f"{np.linalg.norm(objective.gradient(theta)):.3g} > tol={tol}; increase max_iter"
+                + (" or learning_rate, or standardise X" if solver == "gd" else ", or standardise X"),
                 ConvergenceWarning, stacklevel=2,
             )
-        self.n_features_in_ = X.shape[1]
+        assert result.values is not None
+        self.n_features_in_ = d
         self.classes_ = classes
-        self.coef_, self.intercept_ = W, b
-        self.n_iter_ = it
-        self.loss_history_ = np.array(losses)
+        self.coef_, self.intercept_ = theta[: d * k].reshape(d, k).copy(), theta[d * k :].copy()
+        self.n_iter_ = result.n_iter
+        self.loss_history_ = result.values
         return self
 
     def _logits(self, X: ArrayLike) -> Floats:

@@ -122,3 +122,57 @@ def test_bad_inputs():
         gradient_descent(lambda x: np.log(x), -1.0, 0.1)
     with pytest.raises(ValueError, match=r"f\(x0\) = nan is not finite at x0 = -1; start inside the domain"):
         gradient_descent(grad, -1.0, 0.1, f=f)
+
+
+# --- line_search="backtracking" (Armijo halving), against hand-computed steps --
+
+
+def test_backtracking_halves_until_armijo_holds():
+    # f = (x - 3)^2, g = 2(x - 3): from 0 with rate 2, x - t g = 0 + 6 t.
+    # t = 2 -> 12, f = 81 > 9; t = 1 -> 6, f = 9 > 9 - 1e-4 * 36; t = 1/2 -> 3, f = 0.
+    f = lambda x: (x - 3) ** 2  # noqa: E731
+    result = gradient_descent(lambda x: 2 * (x - 3), 0.0, learning_rate=2.0, f=f,
+                              line_search="backtracking")
+    np.testing.assert_array_equal(result.path, [0.0, 3.0])
+    assert result.converged and result.n_iter == 1
+    np.testing.assert_array_equal(result.values, [9.0, 0.0])
+
+
+def test_backtracking_keeps_steps_that_already_decrease():
+    # below 2(1 - 1e-4)/L the iterates are those of plain gradient descent
+    H = np.array([[3.0, 1.0], [1.0, 2.0]])
+    f = lambda x: 0.5 * x @ H @ x  # noqa: E731
+    plain = gradient_descent(lambda x: H @ x, [1.0, -2.0], 0.3, f=f)
+    searched = gradient_descent(lambda x: H @ x, [1.0, -2.0], 0.3, f=f,
+                                line_search="backtracking")
+    np.testing.assert_array_equal(plain.path, searched.path)
+
+
+def test_backtracking_one_step_by_hand():
+    # f = x^4 / 4 from x = 2, g = 8, rate 1: t = 1 -> -6 (f = 324); t = 1/2 -> -2 (f = 4 = f(2),
+    # not below 4 - 1e-4 * 0.5 * 64); t = 1/4 -> 0: f = 0 accepted
+    result = gradient_descent(lambda x: x**3, 2.0, 1.0, f=lambda x: x**4 / 4,
+                              line_search="backtracking", max_iter=1)
+    assert result.path[1] == 0.0
+
+
+def test_backtracking_needs_f_and_a_known_name():
+    with pytest.raises(ValueError, match="pass the objective as f="):
+        gradient_descent(lambda x: x, 1.0, 0.1, line_search="backtracking")
+    with pytest.raises(ValueError, match="line_search must be one of 'backtracking'"):
+        gradient_descent(lambda x: x, 1.0, 0.1, f=lambda x: x * x, line_search="wolfe")
+
+
+def test_backtracking_gives_up_on_a_wrong_gradient():
+    # the "gradient" points uphill: no halving ever lowers f
+    with pytest.raises(DivergenceError, match="no step that lowers f.*reduce learning_rate"):
+        gradient_descent(lambda x: -2 * x, 1.0, 0.1, f=lambda x: x * x,
+                         line_search="backtracking")
+
+
+def test_keep_path_false_keeps_the_ends():
+    full = gradient_descent(lambda x: 2 * x, 1.0, 0.1, f=lambda x: x * x)
+    short = gradient_descent(lambda x: 2 * x, 1.0, 0.1, f=lambda x: x * x, keep_path=False)
+    assert short.n_iter == full.n_iter and short.x == full.x
+    np.testing.assert_array_equal(short.path, full.path[[0, -1]])
+    np.testing.assert_array_equal(short.values, full.values)

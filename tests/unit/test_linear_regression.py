@@ -179,3 +179,29 @@ def test_a_slow_divergence_is_caught_before_it_overflows():
     Xd, yd = load_diabetes()
     with pytest.raises(DivergenceError, match=r"the loss grew from 2.907e\+04 .* must be < 2/lambda_max = 1"):
         LinearRegression(solver="gd", learning_rate=2.0, max_iter=300).fit(Xd, yd)
+
+
+def test_hessian_against_numeric_hessian():
+    from calcnotes.linear_regression import mse_loss_hessian
+    from calcnotes.numeric import numeric_hessian
+
+    theta = np.append(rng.normal(size=3), 0.7)
+    H = mse_loss_hessian(X, y, theta[:3], theta[3])
+    H_fd = numeric_hessian(lambda t: mse_loss(X, y, t[:3], t[3]), theta)
+    np.testing.assert_allclose(H, H_fd, rtol=1e-5, atol=1e-6)
+    X1 = np.column_stack([X, np.ones(40)])
+    np.testing.assert_allclose(H, 2 * X1.T @ X1 / 40)
+
+
+def test_gd_is_gradient_descent_on_the_public_loss():
+    # the model's fit is the package's optimiser on mse_loss / mse_loss_gradient
+    from calcnotes.gradient_descent import gradient_descent
+
+    model = LinearRegression(solver="gd", learning_rate=0.1, max_iter=200).fit(X, y)
+    result = gradient_descent(lambda t: np.append(*mse_loss_gradient(X, y, t[:3], t[3])),
+                              np.zeros(4), 0.1, max_iter=200, tol=1e-8,
+                              f=lambda t: mse_loss(X, y, t[:3], t[3]))
+    np.testing.assert_allclose(np.append(model.coef_, model.intercept_), result.x,
+                               rtol=1e-12, atol=1e-14)
+    assert model.n_iter_ == result.n_iter
+    np.testing.assert_allclose(model.loss_history_, result.values, rtol=1e-12)

@@ -170,3 +170,36 @@ def test_bad_inputs():
         log_loss_hessian(X, y, [0.0], 0.0)
     with pytest.raises(ValueError, match="X contains inf"):
         log_loss_gradient(np.full((2, 1), np.inf), [0, 1], [0.0], 0.0)
+
+
+def test_hessian_against_numeric_hessian_of_the_loss():
+    from calcnotes.numeric import numeric_hessian
+
+    loss, _ = theta_fns(X, y, 0.2)
+    theta = rng.normal(size=4) * 0.5
+    H = log_loss_hessian(X, y, theta[:3], theta[3], 0.2)
+    np.testing.assert_allclose(H, numeric_hessian(loss, theta), rtol=1e-4, atol=1e-6)
+
+
+@pytest.mark.parametrize("solver", ["newton", "gd"])
+def test_fit_is_the_package_optimiser_on_the_public_functions(solver):
+    from calcnotes.gradient_descent import gradient_descent
+    from calcnotes.newton import newton_minimize
+
+    import warnings
+
+    loss, grad = theta_fns(X, y, 0.1)
+    with warnings.catch_warnings():  # gd: 100 steps stop short of tol, on purpose
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        model = LogisticRegression(solver=solver, l2=0.1, max_iter=100, tol=1e-9).fit(X, y)
+    if solver == "newton":
+        hess = lambda t: log_loss_hessian(X, y, t[:3], t[3], 0.1)  # noqa: E731
+        result = newton_minimize(grad, hess, np.zeros(4), max_iter=100, tol=1e-9, f=loss,
+                                 line_search="backtracking")
+    else:
+        result = gradient_descent(grad, np.zeros(4), 0.5, max_iter=100, tol=1e-9, f=loss,
+                                  line_search="backtracking")
+    np.testing.assert_allclose(np.append(model.coef_, model.intercept_), result.x,
+                               rtol=1e-10, atol=1e-12)
+    assert model.n_iter_ == result.n_iter
+    np.testing.assert_allclose(model.loss_history_, result.values, rtol=1e-12)

@@ -91,3 +91,33 @@ def test_max_iter_and_bad_inputs():
         newton_minimize(np.sin, np.cos, 1.0, f="f")
     with pytest.raises(ValueError, match=r"x0 contains inf"):
         newton_minimize(np.sin, np.cos, np.inf)
+
+
+def test_newton_backtracking_by_hand():
+    # f = sqrt(1 + x^2): the full Newton step maps x to -x^3. From 2: t = 1 -> -8
+    # (f = 8.06 > f(2) = 2.236), t = 1/2 -> -3 (3.16), t = 1/4 -> -0.5 (1.118): accepted;
+    # then full steps: 0.125, -0.125^3 ...
+    f = lambda x: np.sqrt(1 + x**2)  # noqa: E731
+    result = newton_minimize(lambda x: x / f(x), lambda x: f(x) ** -3, 2.0, f=f,
+                             line_search="backtracking")
+    np.testing.assert_allclose(result.path[:4], [2.0, -0.5, 0.125, -0.125**3], rtol=1e-12)
+    assert result.converged
+    with pytest.raises(DivergenceError):  # without the line search it diverges
+        newton_minimize(lambda x: x / f(x), lambda x: f(x) ** -3, 2.0)
+
+
+def test_newton_backtracking_refuses_an_uphill_step():
+    # at a maximum's side the Hessian is negative: the Newton step goes uphill
+    with pytest.raises(ValueError, match="does not point downhill.*not positive definite"):
+        newton_minimize(lambda x: -2 * x, lambda x: -2.0, 1.0, f=lambda x: -x * x,
+                        line_search="backtracking")
+    with pytest.raises(ValueError, match="pass the objective as f="):
+        newton_minimize(lambda x: 2 * x, lambda x: 2.0, 1.0, line_search="backtracking")
+
+
+def test_newton_backtracking_takes_full_steps_on_a_quadratic():
+    H = np.array([[3.0, 1.0], [1.0, 2.0]])
+    result = newton_minimize(lambda x: H @ x - 1, lambda x: H, [5.0, 5.0],
+                             f=lambda x: 0.5 * x @ H @ x - x.sum(), line_search="backtracking")
+    assert result.n_iter == 1
+    np.testing.assert_allclose(result.x, [0.2, 0.4])

@@ -153,3 +153,50 @@ def test_lbfgs_solver_reaches_the_same_minimum():
     assert qn.n_iter_ < gd.n_iter_ / 5 and qn.loss_history_.shape == (qn.n_iter_ + 1,)
     with pytest.raises(ValueError, match="solver must be one of 'gd', 'lbfgs'"):
         SoftmaxRegression(solver="newton").fit(X, y)
+
+
+@pytest.mark.parametrize("l2", [0.0, 0.1])
+def test_hessian_against_numeric_hessian(l2):
+    from calcnotes.numeric import numeric_hessian
+    from calcnotes.softmax_regression import softmax_regression_hessian
+
+    loss, grad = flat_fns(X, y, 3, l2)
+    theta = rng.normal(size=9) * 0.5
+    H = softmax_regression_hessian(X, y, theta[:6].reshape(2, 3), theta[6:], l2)
+    assert H.shape == (9, 9)
+    np.testing.assert_allclose(H, H.T, atol=1e-15)
+    np.testing.assert_allclose(H, numeric_hessian(loss, theta), rtol=1e-4, atol=1e-6)
+    H_fd = np.column_stack([(grad(theta + 1e-6 * e) - grad(theta - 1e-6 * e)) / 2e-6
+                            for e in np.eye(9)])
+    np.testing.assert_allclose(H, H_fd, rtol=1e-6, atol=1e-9)
+    # adding one vector to every class column changes nothing: a null direction
+    shift = np.zeros((3, 3))
+    shift[:, :] = rng.normal(size=(3, 1))
+    null = shift.ravel()
+    if l2 == 0:
+        np.testing.assert_allclose(H @ null, 0.0, atol=1e-12)
+
+
+@pytest.mark.parametrize("solver", ["gd", "lbfgs"])
+def test_fit_is_the_package_optimiser_on_the_public_functions(solver):
+    from calcnotes.gradient_descent import gradient_descent
+    from calcnotes.lbfgs import lbfgs
+
+    loss, grad = flat_fns(X, y, 3, 0.05)
+    model = SoftmaxRegression(solver=solver, l2=0.05, max_iter=60, tol=1e-8)
+    with pytest.warns(ConvergenceWarning) if solver == "gd" else _no_warning():
+        model.fit(X, y)
+    if solver == "gd":
+        result = gradient_descent(grad, np.zeros(9), 0.5, max_iter=60, tol=1e-8, f=loss,
+                                  line_search="backtracking")
+    else:
+        result = lbfgs(lambda t: (loss(t), grad(t)), np.zeros(9), max_iter=60, tol=1e-8)
+    np.testing.assert_allclose(np.append(model.coef_.ravel(), model.intercept_), result.x,
+                               rtol=1e-9, atol=1e-12)
+    assert model.n_iter_ == result.n_iter
+    np.testing.assert_allclose(model.loss_history_, result.values, rtol=1e-12)
+
+
+def _no_warning():
+    import contextlib
+    return contextlib.nullcontext()
