@@ -31,8 +31,11 @@ scalar chain for :math:`\partial L/\partial w_{11}` is the same product for
 one weight.
 
 The public functions validate their input; :class:`MLP` checks the data
-once in ``fit`` and then calls the unchecked kernels ``_forward`` and
-``_backward``.
+once in ``fit`` and then hands the gradient of :func:`loss` (the unchecked
+kernels ``_forward`` and ``_backward`` of :func:`forward` and
+:func:`backward`), on the flattened weights and one minibatch per call, to
+:func:`~calcnotes.gradient_descent.gradient_descent`: minibatch SGD is
+gradient descent whose gradient sees the next batch.
 """
 
 from __future__ import annotations
@@ -48,16 +51,18 @@ from calcnotes._validation import (
     MAX_ITER,
     as_float_array,
     check_choice,
-    check_class_labels,
     check_finite_output,
     check_int,
     check_positive,
     check_random_state,
 )
+from calcnotes.activations import _softmax
+from calcnotes.gradient_descent import gradient_descent
 from calcnotes.losses import (
     _binary_cross_entropy_with_logits,
     _cross_entropy_with_logits,
     _one_hot,
+    one_hot,
 )
 from calcnotes.result import DivergenceError
 
@@ -87,11 +92,7 @@ def _activate(Z: Floats, name: str) -> Floats:
     if name == "relu":
         R: Floats = np.maximum(Z, 0.0)
         return R
-    # softmax over the class axis, shifted by the row maximum
-    E: Floats = np.subtract(Z, Z.max(axis=1, keepdims=True))
-    np.exp(E, out=E)
-    E /= E.sum(axis=1, keepdims=True)
-    return E
+    return _softmax(Z, axis=1)  # the package's one softmax (calcnotes.activations)
 
 
 def _times_derivative(dA: Floats, A: Floats, name: str) -> Floats:
@@ -250,7 +251,7 @@ def _check_Y(Y: ArrayLike, n: int, m: int, output: str) -> Floats:
     if output == "softmax":
         Y_arr = as_float_array(Y, "Y", ndim=(1, 2))
         if Y_arr.ndim == 1:
-            Y_arr = _one_hot(check_class_labels(Y_arr, "Y", n_classes=m), m)
+            Y_arr = one_hot(Y_arr, m)  # checks the labels are integers 0..m-1
     else:
         Y_arr = as_float_array(Y, "Y", ndim=(1, 2))
         if Y_arr.ndim == 1:
@@ -462,8 +463,87 @@ def loss(Y: ArrayLike, Z_out: ArrayLike, output: str = "softmax") -> float:
     return value
 
 
+def _train(
+    X: Floats, Y: Floats, params: Params, activation: str, output: str,
+    learning_rate: float, batch: int, epochs: int, rng: np.random.Generator,
+) -> tuple[Floats, int]:
+    """(Minibatch) gradient descent on the flattened weights, through
+    :func:`~calcnotes.gradient_descent.gradient_descent`; edits `params`.
+
+    The gradient handed to the optimiser is that of :func:`loss` on the
+    next minibatch (:func:`forward` and :func:`backward`'s kernels): batch
+    j of epoch e is rows ``perm_e[j B:(j + 1) B]`` of a permutation drawn
+    from `rng` at the start of each epoch (none for full batch), so the
+    visiting order is the seeded one of the ``MLP`` docstring. After the
+    last step the optimiser's stopping test gets the full-data gradient.
+    Returns the mean loss of each epoch (each batch's loss before its
+    step, weighted by its size) and the number of epochs run.
+    """
+    n = X.shape[0]
+    L = len(params) // 2
+    shapes = [params[f"{name}{l}"].shape for l in range(1, L + 1) for name in "Wb"]
+    sizes = [int(np.prod(shape)) for shape in shapes]
+    offsets = np.cumsum([0, *sizes])
+    per_epoch = -(-n // batch)  # ceil(n / batch)
+    total = epochs * per_epoch
+    history = np.zeros(epochs)
+    X_epoch, Y_epoch = (np.empty_like(X), np.empty_like(Y)) if batch < n else (X, Y)
+    calls = 0
+
+    def unflatten(theta: Floats) -> list[Floats]:  # W1, b1, W2, ... as views of theta
+        return [theta[a:b].reshape(shape)
+                for a, b, shape in zip(offsets[:-1], offsets[1:], shapes, strict=True)]
+
+    def gradient(theta: Floats) -> Floats:
+        nonlocal calls
+        parts = unflatten(theta)
+        Ws, bs = parts[0::2], parts[1::2]
+        if calls < total:
+            epoch, j = divmod(calls, per_epoch)
+            if j == 0 and batch < n:  # a fresh seeded order every epoch
+                perm = rng.permutation(n)
+                np.take(X, perm, axis=0, out=X_epoch)
+                np.take(Y, perm, axis=0, out=Y_epoch)
+            Xb = X_epoch[j * batch:(j + 1) * batch]  # views, no copies
+            Yb = Y_epoch[j * batch:(j + 1) * batch]
+        else:  # the stopping test after the last step: the full gradient
+            Xb, Yb = X, Y
+        calls += 1
+        As, Zs = _forward(Xb, Ws, bs, activation, output)
+        if calls <= total:
+            history[epoch] += _loss(Yb, Zs[-1], As[-1], output) * Xb.shape[0] / n
+        dWs, dbs = _backward(As, Ws, _output_delta(As[-1], Yb, output, 1.0 / Xb.shape[0]),
+                             activation)
+        return np.concatenate([g.ravel() for pair in zip(dWs, dbs, strict=True) for g in pair])
+
+    theta0 = np.concatenate([params[f"{name}{l}"].ravel() for l in range(1, L + 1) for name in "Wb"])
+    try:
+        result = gradient_descent(gradient, theta0, learning_rate, max_iter=total, tol=0.0,
+                                  keep_path=False)
+        if not np.all(np.isfinite(history)):
+            raise DivergenceError("the loss is not finite")
+    except ValueError:  # DivergenceError, or a non-finite gradient at the start
+        epoch = min((calls - 1) // per_epoch, epochs - 1) + 1
+        raise DivergenceError(
+            f"training diverged in epoch {epoch} (a value overflowed to a "
+            f"non-finite number, or the weights passed 1e12); lower "
+            f"learning_rate={learning_rate:g} (try {learning_rate / 10:g}) "
+            f"or standardise X"
+        ) from None
+    for name, part in zip([f"{name}{l}" for l in range(1, L + 1) for name in "Wb"],
+                          unflatten(np.asarray(result.x)), strict=True):
+        params[name] = part.copy()
+    return history, -(-result.n_iter // per_epoch)
+
+
 class MLP(Classifier, Regressor):
     r"""Multilayer perceptron trained by (minibatch) gradient descent.
+
+    ``fit`` runs :func:`~calcnotes.gradient_descent.gradient_descent` on
+    all weights flattened into one vector, with the gradient of
+    :func:`loss` computed by :func:`backward`'s kernel on the next
+    minibatch at every call (after the last step, the optimiser's stopping
+    test sees the gradient on all the data).
 
     Parameters
     ----------
@@ -609,44 +689,10 @@ class MLP(Classifier, Regressor):
         batch = n if self.batch_size is None else min(
             check_int(self.batch_size, "batch_size", minimum=1), n)
         params = init_params((X.shape[1], *hidden, Y.shape[1]), activation, rng)
-        Ws = [params[f"W{l}"] for l in range(1, len(params) // 2 + 1)]
-        bs = [params[f"b{l}"] for l in range(1, len(params) // 2 + 1)]
-        # the learning rate is folded into dZ_L, so the kernel returns
-        # learning_rate * gradient and the update is a plain in-place -=
-        scale = learning_rate / batch
-        X_epoch, Y_epoch = np.empty_like(X), np.empty_like(Y)  # reused buffers
-        history = np.empty(epochs)
-        with np.errstate(over="raise", invalid="raise"):
-            try:
-                for epoch in range(epochs):
-                    if batch < n:
-                        perm = rng.permutation(n)
-                        np.take(X, perm, axis=0, out=X_epoch)
-                        np.take(Y, perm, axis=0, out=Y_epoch)
-                    else:
-                        X_epoch, Y_epoch = X, Y
-                    total = 0.0
-                    for start in range(0, n, batch):
-                        Xb = X_epoch[start:start + batch]  # views, no copies
-                        Yb = Y_epoch[start:start + batch]
-                        As, Zs = _forward(Xb, Ws, bs, activation, output)
-                        total += _loss(Yb, Zs[-1], As[-1], output) * Xb.shape[0]
-                        s = scale if Xb.shape[0] == batch else learning_rate / Xb.shape[0]
-                        dZ = _output_delta(As[-1], Yb, output, s)
-                        dWs, dbs = _backward(As, Ws, dZ, activation)
-                        for W, b, dW, db in zip(Ws, bs, dWs, dbs, strict=True):
-                            W -= dW
-                            b -= db
-                    history[epoch] = total / n
-                    if not np.isfinite(history[epoch]):
-                        raise FloatingPointError
-            except FloatingPointError:
-                raise DivergenceError(
-                    f"training diverged in epoch {epoch + 1} (a value "
-                    f"overflowed to a non-finite number); lower "
-                    f"learning_rate={learning_rate:g} (try {learning_rate / 10:g}) "
-                    f"or standardise X"
-                ) from None
+        history, n_steps = _train(X, Y, params, activation, output, learning_rate,
+                                  batch, epochs, rng)
+        if n_steps < epochs:  # a gradient exactly zero: the weights would not move again
+            history = history[:n_steps]
         if history[-1] > history[0] * (1 + 1e-9) + 1e-12:
             raise DivergenceError(
                 f"training diverged: the loss grew from {history[0]:.4g} in the "
@@ -659,7 +705,7 @@ class MLP(Classifier, Regressor):
         self._y_ndim = np.asarray(y).ndim
         self.params_ = params
         self.loss_history_ = history
-        self.n_iter_ = epochs
+        self.n_iter_ = history.size
         self.n_features_in_ = X.shape[1]
         self.n_outputs_ = Y.shape[1]
         return self

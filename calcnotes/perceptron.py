@@ -31,6 +31,17 @@ The models use the classic online rule: visit the samples one at a time (in
 a seeded random order) and on a mistake move the weights towards the right
 answer. That rule is sequential by nature, so ``fit`` loops over samples;
 everything else is vectorised.
+
+Unlike the other models, ``fit`` does not hand the criterion to
+:func:`~calcnotes.gradient_descent.gradient_descent`: the criterion is
+piecewise linear, so its gradient does not vanish at a minimum (it is
+constant on each piece and jumps between them) and the optimiser's stopping
+test :math:`\lVert\nabla L\rVert \le` tol would never hold; a fixed step
+on the full-batch gradient can cycle without ever separating the classes.
+The online rule instead stops on its own test, an epoch without a mistake,
+which the perceptron convergence theorem guarantees for separable data.
+The labels go through the classifiers' one class check
+(``Classifier._classes_and_codes``) all the same.
 """
 
 from __future__ import annotations
@@ -50,7 +61,6 @@ from calcnotes._base import (
 )
 from calcnotes._validation import (
     MAX_ITER,
-    as_float_array,
     check_binary_labels,
     check_bool,
     check_class_labels,
@@ -283,15 +293,9 @@ class _PerceptronBase(Classifier):
         """Reset, validate settings and data; return X, the label codes, the settings."""
         self._reset()
         settings = self._settings()
-        X = as_float_array(X, "X", ndim=2)
-        codes = self._encode(y, binary=binary, multiclass="MulticlassPerceptron")
-        if X.shape[0] != codes.shape[0]:
-            del self.classes_
-            raise ValueError(
-                f"X and y must have the same number of samples, got "
-                f"{X.shape[0]} rows in X and {codes.shape[0]} in y; pair every "
-                f"row of X with one label"
-            )
+        X, classes, codes = self._classes_and_codes(
+            X, y, binary=binary, multiclass="MulticlassPerceptron")
+        self.classes_ = classes  # the update rules read it; _learn removes it on failure
         return X, codes, settings
 
     def _learn(self, run: Callable[[], None]) -> None:

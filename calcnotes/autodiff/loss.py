@@ -20,9 +20,8 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from calcnotes._validation import as_float_array
-from calcnotes.activations import log_softmax
 from calcnotes.autodiff.tensor import Tensor, TensorLike, as_tensor
-from calcnotes.losses import one_hot
+from calcnotes.losses import _cross_entropy_with_logits_and_gradient, one_hot
 from calcnotes.result import Floats
 
 __all__ = ["softmax_cross_entropy"]
@@ -100,12 +99,13 @@ def softmax_cross_entropy(Z: TensorLike, y: ArrayLike) -> Tensor:
         )
     n, k = Z.shape
     Y = _targets(y, n, k)
-    log_S = log_softmax(Z.data, axis=1)
-    out = Tensor(-np.sum(Y * log_S) / n, (Z,), "softmax_cross_entropy")
+    # the package's one softmax cross-entropy kernel: the loss and (S - Y)/n together
+    value, dZ = _cross_entropy_with_logits_and_gradient(Y, Z.data)
+    out = Tensor(value, (Z,), "softmax_cross_entropy")
 
     def _backward() -> None:  # J^T (-Y/S) = S - Y per row: the Jacobian is never formed
         assert out.grad is not None and Z.grad is not None  # set by backward()
-        Z.grad += out.grad * (np.exp(log_S) - Y) / n
+        Z.grad += out.grad * dZ
 
     out._backward = _backward
     return out

@@ -273,3 +273,38 @@ def test_a_loss_that_grows_is_a_divergence_not_a_model():
     X = (X - X.mean(axis=0)) / (X.std(axis=0) + 1e-9)
     with pytest.raises(DivergenceError, match=r"the loss grew from 2.469 .* lower learning_rate=500"):
         MLP(hidden_sizes=(16,), learning_rate=500.0, epochs=30).fit(X, y)
+
+
+def test_full_batch_fit_is_gradient_descent_on_backward():
+    # the fit hands backward's gradient (on the flattened weights) to gradient_descent
+    from calcnotes.gradient_descent import gradient_descent
+    from calcnotes.mlp import backward, forward, init_params
+    from calcnotes.mlp import loss as mlp_loss
+
+    rng = np.random.default_rng(5)
+    Xg = rng.normal(size=(30, 3))
+    yg = (Xg[:, 0] - Xg[:, 1] > 0).astype(int)
+    model = MLP(hidden_sizes=(4,), activation="tanh", learning_rate=0.3, epochs=25,
+                random_state=7).fit(Xg, yg)
+    params = init_params((3, 4, 2), "tanh", np.random.default_rng(7))
+    names, shapes = list(params), [p.shape for p in params.values()]
+    cuts = np.cumsum([0] + [p.size for p in params.values()])
+
+    def unflatten(theta):
+        return {k: theta[a:b].reshape(s) for k, a, b, s in zip(names, cuts[:-1], cuts[1:], shapes)}
+
+    def grad(theta):
+        P = unflatten(theta)
+        _, cache = forward(Xg, P, "tanh", "softmax")
+        return np.concatenate([g.ravel() for g in backward(yg, P, cache, "tanh", "softmax").values()])
+
+    def f(theta):
+        _, cache = forward(Xg, unflatten(theta), "tanh", "softmax")
+        return mlp_loss(yg, cache["Z2"], "softmax")
+
+    theta0 = np.concatenate([p.ravel() for p in params.values()])
+    result = gradient_descent(grad, theta0, 0.3, max_iter=25, tol=0.0, f=f)
+    for k, v in unflatten(np.asarray(result.x)).items():
+        np.testing.assert_allclose(model.params_[k], v, rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(model.loss_history_, result.values[:-1], rtol=1e-12)
+    assert model.n_iter_ == 25
