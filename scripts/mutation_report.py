@@ -1,0 +1,190 @@
+"""Mutation testing of calcnotes/ with mutmut, and the kill rate by module.
+
+    python scripts/mutation_report.py --fresh          # what `make mutation` runs
+    python scripts/mutation_report.py                  # continue / update the last run
+    python scripts/mutation_report.py --module calcnotes/differences.py   # one module's mutants
+    python scripts/mutation_report.py --report         # only print the table of the last run
+    python scripts/mutation_report.py --survivors calcnotes/differences.py  # their diffs
+
+mutmut (pinned in pyproject.toml's `test` extra, configured under
+``[tool.mutmut]``) copies calcnotes/ and tests/ into ``mutants/`` and runs, for
+each mutant, the unit tests and doctests that call the mutated function, on at
+most two processes. Its results stay in ``mutants/`` (git-ignored), so a second
+run only tests what changed; ``--fresh`` deletes them first.
+
+The table counts, per module:
+
+* **killed**: a test failed, or the mutant timed out or crashed its worker;
+* **survived**: every test passed (mutmut's "no tests", a function no selected
+  test calls, counts as survived);
+* **equivalent**: survivors listed in ``tests/unit/mutation_equivalents.md``
+  with the reason they cannot change behaviour; each entry names the mutant
+  and the text of its changed line, and an entry whose line no longer matches
+  (the numbering moved) is reported as stale and not subtracted;
+* **message**: survivors whose only change is to a string that is only ever
+  part of an error or warning message (see ``message_only``); nothing should
+  pin a message's wording, so these count like equivalents.
+
+rate = killed / (mutants - equivalent - message).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import shutil
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+MUTANTS = ROOT / "mutants"
+EQUIVALENTS = ROOT / "tests" / "unit" / "mutation_equivalents.md"
+MAX_CHILDREN = 2  # the CI machine and the lab machines have two cores
+
+KILLED = {1, 3, 36, 24, -24, 152, 255, -11, -9}  # failed, pytest error, timeout, crash
+SURVIVED = {0, 5, 33}  # passed, no tests
+
+# calcnotes._validation's helpers whose string arguments only name the value in
+# their error messages (check_choice is not one: its choices are behaviour).
+_NAMING_CALL = re.compile(
+    r"\b(as_float_array|check_callable|check_positive|check_int|check_bool|check_square|check_same_length|"
+    r"check_finite_output|check_callback_output|check_random_state|check_binary_labels|check_class_labels|"
+    r"encode_labels|check_n_features)\("
+)
+_MESSAGE_LINE = re.compile(r"\braise\b|\bwarnings\.warn\(|Error\(|Warning\(")
+_STRING = re.compile(r"""[rbfu]{0,2}("([^"\\]|\\.)*"|'([^'\\]|\\.)*')""", re.IGNORECASE)
+
+
+def _mask(line: str) -> str:
+    return re.sub(r"\bNone\b", "S", _STRING.sub("S", line)).strip()
+
+
+def message_only(minus: list[str], plus: list[str]) -> bool:
+    """A change confined to one string literal (or its replacement by None) of a message.
+
+    The string must be in a raise or warning statement, a line of a message
+    that continues over several lines (a line that is only string literals),
+    or the `name` argument of a calcnotes._validation helper: those strings end
+    up in error messages and nowhere else.
+    """
+    if len(minus) != 1 or len(plus) != 1:
+        return False
+    old, new = minus[0][1:], plus[0][1:]
+    if old == new or _mask(old) != _mask(new):
+        return False
+    if _MESSAGE_LINE.search(old):
+        return True
+    if re.fullmatch(r"\s*(S\s*)+[,)]?\s*", _mask(old).replace("S S", "S")) and "None" not in new.split("#")[0]:
+        return True  # a continuation line of a multi-line message
+    strings = _STRING.findall(old)
+    return bool(_NAMING_CALL.search(old)) and len(strings) == 1
+
+
+def _mutmut(*args: str) -> int:
+    return subprocess.call([sys.executable, "-m", "mutmut", *args], cwd=ROOT)
+
+
+def _module_pattern(path: str) -> str:
+    return path.removesuffix(".py").removesuffix("/__init__").replace("/", ".") + ".*"
+
+
+def _diff_lines(name: str, path: str) -> tuple[list[str], list[str]]:
+    from mutmut.mutation.diff_apply import get_diff_for_mutant
+
+    diff = get_diff_for_mutant(name, path=path).splitlines()[2:]
+    return [d for d in diff if d.startswith("-")], [d for d in diff if d.startswith("+")]
+
+
+def _equivalents() -> dict[str, tuple[str, str]]:
+    """name -> (changed line, reason) from the table in tests/unit/mutation_equivalents.md."""
+    found = {}
+    for line in EQUIVALENTS.read_text().splitlines() if EQUIVALENTS.exists() else []:
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) == 3 and cells[0].startswith("`calcnotes."):
+            found[cells[0].strip("`")] = (cells[1].strip("`").replace("\\|", "|"), cells[2])
+    return found
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def report(show_survivors: list[str]) -> int:
+    import os
+
+    os.chdir(ROOT)  # mutmut's diff helpers read mutants/ relative to the cwd
+    equivalents = _equivalents()
+    rows, stale, unchecked = [], [], []
+    for meta in sorted(MUTANTS.glob("calcnotes/**/*.py.meta")):
+        path = str(meta.relative_to(MUTANTS)).removesuffix(".meta")
+        codes = json.loads(meta.read_text())["exit_code_by_key"]
+        if not codes:
+            continue
+        count = Counter()
+        for name, code in codes.items():
+            if code in KILLED:
+                count["killed"] += 1
+                continue
+            if code not in SURVIVED:
+                unchecked.append(name)
+                count["unchecked"] += 1
+                continue
+            minus, plus = _diff_lines(name, path)
+            if name in equivalents:
+                if _norm(equivalents[name][0]) in _norm(" ".join(p[1:] for p in plus)):
+                    count["equivalent"] += 1
+                    continue
+                stale.append(name)
+            if message_only(minus, plus):
+                count["message"] += 1
+                continue
+            count["survived"] += 1
+            if path in show_survivors or "all" in show_survivors:
+                print(f"{name}  [{'no tests' if code in (5, 33) else 'survived'}]")
+                for d in minus + plus:
+                    print("   ", d[:160])
+        rows.append((path, len(codes), count))
+
+    total = Counter()
+    print("| module | mutants | killed | survived | equivalent | message | rate |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    for path, n, c in rows:
+        total.update(c)
+        total["mutants"] += n
+        print(_row(f"`{path}`", n, c))
+    print(_row("**all**", total["mutants"], total))
+    if unchecked:
+        print(f"\n{len(unchecked)} mutants not tested yet (the run was interrupted): e.g. {unchecked[:3]}")
+    if stale:
+        print(f"\nStale entries in {EQUIVALENTS.relative_to(ROOT)} (the mutant's line changed): {stale}")
+    return 0
+
+
+def _row(label: str, n: int, c: Counter) -> str:
+    counted = n - c["equivalent"] - c["message"] - c["unchecked"]
+    rate = f"{100 * c['killed'] / counted:.1f}%" if counted else "-"
+    return f"| {label} | {n} | {c['killed']} | {c['survived']} | {c['equivalent']} | {c['message']} | {rate} |"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--fresh", action="store_true", help="delete mutants/ (the last run's results) first")
+    parser.add_argument("--module", action="append", default=[], help="run only this module's mutants (a path)")
+    parser.add_argument("--report", action="store_true", help="print the table of the last run, run nothing")
+    parser.add_argument("--survivors", action="append", default=[], help="print the diffs of a module's survivors")
+    args = parser.parse_args()
+    if not args.report:
+        if args.fresh:
+            shutil.rmtree(MUTANTS, ignore_errors=True)
+        patterns = [_module_pattern(m) for m in args.module]
+        code = _mutmut("run", "--max-children", str(MAX_CHILDREN), *patterns)
+        if code:
+            return code
+    return report(args.survivors)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
