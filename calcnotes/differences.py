@@ -88,12 +88,9 @@ def _rounded(x: Floats, h: Floats | float) -> Floats:
     return step
 
 
-def _step(x: Floats, h: float | None, power: float, name: str) -> Floats:
-    """Step size per point: eps**power * max(1, |x|) unless `h` is given."""
-    if h is None:
-        step = _rounded(x, _EPS**power * np.maximum(1.0, np.abs(x)))
-    else:
-        step = _rounded(x, check_positive(h, "h"))
+def _step(x: Floats, h: float, name: str) -> Floats:
+    """The step `h` given by the caller, per point (the default steps are :func:`_candidates`)."""
+    step = _rounded(x, check_positive(h, "h"))
     if np.any(step == 0):
         raise ValueError(
             f"h is too small for x of this size: x + h == x in float64 "
@@ -272,7 +269,7 @@ def forward_difference(
             return (f_plus - f_zero) / step, 2 * _EPS * np.abs(f_zero) / step
 
     if h is not None:
-        return _result(difference(_step(x, h, 1 / 2, "forward_difference"), True)[0])
+        return _result(difference(_step(x, h, "forward_difference"), True)[0])
     return _result(_best_step(difference, _candidates(x, 1 / 2), 1, x, "forward_difference"))
 
 
@@ -317,7 +314,7 @@ def central_difference(
             return (f_plus - f_minus) / (2 * step), _EPS * size / step
 
     if h is not None:
-        return _result(difference(_step(x, h, 1 / 3, "central_difference"), True)[0])
+        return _result(difference(_step(x, h, "central_difference"), True)[0])
     return _result(_best_step(difference, _candidates(x, 1 / 3), 2, x, "central_difference"))
 
 
@@ -419,7 +416,7 @@ def second_difference(
             return (f_plus - 2 * f_zero + f_minus) / step**2, 4 * _EPS * size / step**2
 
     if h is not None:
-        return _result(difference(_step(x, h, 1 / 4, "second_difference"), True)[0])
+        return _result(difference(_step(x, h, "second_difference"), True)[0])
     return _result(_best_step(difference, _candidates(x, 1 / 4), 2, x, "second_difference"))
 
 

@@ -76,7 +76,7 @@ def _axis(x: Floats, i: int, step: Floats | float) -> Floats:
 
 def _steps(x_i: Floats, h: float | None, power: float, name: str) -> list[Floats]:
     """Candidate steps along one coordinate (one step when h is given)."""
-    return [_step(x_i, h, power, name)] if h is not None else _candidates(x_i, power)
+    return [_step(x_i, h, name)] if h is not None else _candidates(x_i, power)
 
 
 def numeric_gradient(

@@ -52,7 +52,9 @@ SURVIVED = {0, 5, 33}  # passed, no tests
 _NAMING_CALL = re.compile(
     r"\b(as_float_array|check_callable|check_positive|check_int|check_bool|check_square|check_same_length|"
     r"check_finite_output|check_callback_output|check_random_state|check_binary_labels|check_class_labels|"
-    r"encode_labels|check_n_features)\("
+    r"encode_labels|check_n_features"
+    # differences/numeric: `where` and `name` label the point or the function in messages
+    r"|_evaluate|_step|_steps|_best_step)\("
 )
 _MESSAGE_LINE = re.compile(r"\braise\b|\bwarnings\.warn\(|Error\(|Warning\(")
 _STRING = re.compile(r"""[rbfu]{0,2}("([^"\\]|\\.)*"|'([^'\\]|\\.)*')""", re.IGNORECASE)
@@ -73,13 +75,18 @@ def message_only(minus: list[str], plus: list[str]) -> bool:
     if len(minus) != 1 or len(plus) != 1:
         return False
     old, new = minus[0][1:], plus[0][1:]
+    strings = _STRING.findall(old)
+    if _NAMING_CALL.search(old) and len(strings) == 1:
+        # the name argument left out: the helper's default name (often the same) is used
+        dropped = re.sub(r"(\w+=)?" + _STRING.pattern, "", old, count=1)
+        if re.sub(r"[\s,]", "", dropped) == re.sub(r"[\s,]", "", new):
+            return True
     if old == new or _mask(old) != _mask(new):
         return False
     if _MESSAGE_LINE.search(old):
         return True
     if re.fullmatch(r"\s*(S\s*)+[,)]?\s*", _mask(old).replace("S S", "S")) and "None" not in new.split("#")[0]:
         return True  # a continuation line of a multi-line message
-    strings = _STRING.findall(old)
     return bool(_NAMING_CALL.search(old)) and len(strings) == 1
 
 

@@ -1,0 +1,126 @@
+"""Behaviour of calcnotes.differences that the mutation run found unpinned.
+
+Every expected value is derived here, by hand or from the documented
+formulas, not copied from the code's output.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from calcnotes.differences import (
+    DerivativeEstimate,
+    central_difference,
+    forward_difference,
+    richardson_derivative,
+    second_difference,
+)
+
+EPS = np.finfo(np.float64).eps
+
+
+def test_zero_function_values_give_zero_rounding_error():
+    # f(x) = x - 3000 is 0 at x = 3000: the rounding error eps|f|/h of the
+    # forward difference is 0 there and the quotient of a line is exact, so
+    # the default step search (|x| > 1: several candidate steps) returns 1.
+    assert forward_difference(lambda x: x - 3e3, 3e3) == 1.0
+    # f = 0: f'' = 0 exactly and the rounding error 4 eps max|f(x +/- h)| / h^2 is 0.
+    assert second_difference(lambda x: 0 * x, 3e3) == 0.0
+    # f = 5 - 3x: f' = -3; the rounding error is at most eps |f| / h with |f| ~ 3e3
+    # and h >= eps^(1/3) ~ 6e-6 (the smallest candidate): about 1.1e-7
+    assert central_difference(lambda x: 5 - 3 * x, 1e3) == pytest.approx(-3, abs=2e-7)
+
+
+def test_forward_difference_of_a_parabola_at_a_large_x_within_the_optimal_error():
+    # f = x^2 at x = 1e8: f' = 2e8, f'' = 2. The forward difference's total
+    # error h f''/2 + 2 eps |f| / h is least at h = 2 sqrt(eps |f| / f''), where
+    # it is 2 sqrt(eps |f| f'') = 2 sqrt(2.2e-16 * 1e16 * 2) ~ 4.2; the search
+    # over decades of steps must come within a few times that.
+    d = forward_difference(lambda x: x**2, 1e8)
+    bound = 2 * np.sqrt(EPS * 1e16 * 2)
+    assert abs(d - 2e8) < 3 * bound
+
+
+def test_second_difference_with_an_explicit_step_is_the_three_point_formula():
+    # h = 0.5 is exact in binary; f = x^4 at x = 1:
+    # (f(1.5) - 2 f(1) + f(0.5)) / 0.25 = (5.0625 - 2 + 0.0625) / 0.25 = 12.5
+    assert second_difference(lambda x: x**4, 1.0, h=0.5) == 12.5
+    # forward: (f(1.5) - f(1)) / 0.5 = 8.125; central: (5.0625 - 0.0625) / 1 = 5
+    assert forward_difference(lambda x: x**4, 1.0, h=0.5) == 8.125
+    assert central_difference(lambda x: x**4, 1.0, h=0.5) == 5.0
+
+
+def test_second_difference_at_a_large_x_is_accurate():
+    # f = x^3 at x = 1e4: f'' = 6x = 6e4; f^(4) = 0, so only rounding limits it:
+    # about eps |f| / h^2 at the best h. A relative error of 1e-4 is generous.
+    assert second_difference(lambda x: x**3, 1e4) == pytest.approx(6e4, rel=1e-4)
+
+
+def test_derivative_estimate_repr_rounds_to_six_digits():
+    # numpy's array2string with precision=6: 1.23456789 -> 1.234568, 1e-9 -> 1.e-09
+    assert repr(DerivativeEstimate(1.23456789, 1e-9)) == "DerivativeEstimate(value=1.234568, error=1.e-09)"
+    assert repr(DerivativeEstimate(np.array([0.5, 2.0]), np.array([0.0, 0.25]))) == (
+        "DerivativeEstimate(value=[0.5 2. ], error=[0.   0.25])"
+    )
+
+
+def _calls(x0: float, **kwargs) -> tuple[DerivativeEstimate, list[float]]:
+    seen: list[float] = []
+
+    def f(x):
+        seen.append(float(np.asarray(x)) - x0)
+        return np.exp(x)
+
+    return richardson_derivative(f, x0, **kwargs), seen
+
+
+def test_richardson_steps_shrink_by_1_4_two_calls_per_row():
+    # The docstring: steps h, h/t, h/t^2, ... with t = 1.4, and two calls of f per row.
+    est, offsets = _calls(0.0, h=0.1, max_levels=3)
+    expected = [s for k in range(3) for s in (0.1 / 1.4**k, -0.1 / 1.4**k)]
+    np.testing.assert_allclose(offsets, expected, rtol=1e-15)
+    # max_levels bounds the rows, so the calls, at its default too: at most 2 * 10
+    _, offsets = _calls(0.0)
+    assert 4 <= len(offsets) <= 20 and len(offsets) % 2 == 0
+
+
+def test_richardson_three_levels_is_neville_table_by_hand():
+    # exp at 0: D(h) = (e^h - e^-h) / 2h = sinh(h)/h. Neville's table with t = 1.4:
+    # T[i][j] = (T[i][j-1] t^2j - T[i-1][j-1]) / (t^2j - 1); each new entry's change
+    # is max(|T[i][j] - T[i][j-1]|, |T[i][j] - T[i-1][j-1]|) and the entry of least
+    # change is returned with that change as its error.
+    t = 1.4
+    D = [np.sinh(0.1 / t**i) / (0.1 / t**i) for i in range(3)]
+    T = [[D[0]]]
+    best, best_change = D[0], np.inf
+    for i in range(1, 3):
+        row = [D[i]]
+        for j in range(1, i + 1):
+            row.append((row[j - 1] * t ** (2 * j) - T[i - 1][j - 1]) / (t ** (2 * j) - 1))
+            change = max(abs(row[j] - row[j - 1]), abs(row[j] - T[i - 1][j - 1]))
+            if change <= best_change:
+                best, best_change = row[j], change
+        T.append(row)
+    est = richardson_derivative(np.exp, 0.0, h=0.1, max_levels=3)
+    assert est.value == pytest.approx(best, rel=1e-14)
+    assert est.error == pytest.approx(best_change, rel=1e-6)
+    assert abs(est.value - 1.0) < 1e-6  # and it is e^0 = 1 to the order of that error
+
+
+def test_richardson_default_is_accurate_where_the_table_is_long():
+    # f = exp(5x) at 0: f' = 5; the h^2 terms are large (25/6 h^2 f'), so many rows help.
+    est = richardson_derivative(lambda x: np.exp(5 * x), 0.0)
+    assert abs(est.value - 5.0) < 1e-9
+    assert est.error < 1e-6
+
+
+@pytest.mark.parametrize(("levels", "ok"), [(1, False), (2, True), (50, True), (51, False)])
+def test_richardson_max_levels_between_2_and_50(levels, ok):
+    if ok:
+        # sin at 0: D(h) = sin(h)/h = 1 - h^2/6 + h^4/120 - ...; two rows cancel the h^2
+        # term and leave a few times 0.1^4 / 120 ~ 8e-7
+        assert richardson_derivative(np.sin, 0.0, max_levels=levels).value == pytest.approx(1.0, abs=1e-5)
+    else:
+        with pytest.raises(ValueError, match="max_levels"):
+            richardson_derivative(np.sin, 0.0, max_levels=levels)
