@@ -51,7 +51,7 @@ def _armijo(
     t: float,
     fix: str,
 ) -> Floats:
-    """Return ``x + s * direction`` for the first ``s = t, t/2, ...`` meeting Armijo's condition.
+    r"""Return ``x + s * direction`` for the first ``s = t, t/2, ...`` meeting Armijo's condition.
 
     ``slope`` is the directional derivative :math:`\nabla f^\top d < 0`;
     non-finite trial values count as too high. Raises DivergenceError after
@@ -64,7 +64,7 @@ def _armijo(
             trial: Floats = x + t * direction
         if np.array_equal(trial, x):
             break  # the step is below the resolution of x: stalled
-        if np.all(np.isfinite(trial)):
+        if np.isfinite(trial).all():
             value = _call(f, trial, "f(x)", ()).item()
             if np.isfinite(value) and value <= fx + ARMIJO * t * slope + allowance:
                 return trial

@@ -73,27 +73,39 @@ def _check(
 
 
 # --- kernels (no checks): the public functions below and the fit share them ---
+# They work on theta = (w, b) and X1 = [X 1], so that z = X1 @ theta.
 
 
-def _loss_and_gradient(
-    X: Floats, y: Floats, w: Floats, b: float, l2: float
-) -> tuple[float, Floats, float]:
-    """``(loss, dw, db)`` of :func:`log_loss` from one vector of logits."""
+def _with_ones(X: Floats) -> Floats:
+    """X1 = [X 1], of shape (n, d + 1)."""
+    X1 = np.empty((X.shape[0], X.shape[1] + 1))
+    X1[:, :-1], X1[:, -1] = X, 1.0
+    return X1
+
+
+def _loss_gradient_p(
+    X1: Floats, y: Floats, theta: Floats, l2: float
+) -> tuple[float, Floats, Floats]:
+    """``(loss, gradient in theta, p = sigmoid(z))`` of :func:`log_loss` from one z."""
+    d = X1.shape[1] - 1
     with np.errstate(over="ignore", invalid="ignore"):  # callers check the result
-        z = X @ w + b
+        z = X1 @ theta
+        w = theta[:d]
         # -y log sigma(z) - (1-y) log(1-sigma(z)), stably: the kernel of losses.py
         loss = _binary_cross_entropy_with_logits(y, z) + 0.5 * l2 * float(w @ w)
-        r = _sigmoid(z) - y  # p - y
-        return loss, X.T @ r / y.size + l2 * w, float(r.mean())
+        p = _sigmoid(z)
+        g: Floats = X1.T @ (p - y) / y.size
+        g[:d] += l2 * w  # the intercept is not penalised
+    return loss, g, p
 
 
-def _hessian(X: Floats, w: Floats, b: float, l2: float) -> Floats:
-    """The Hessian of :func:`log_loss_hessian`: X1^T S X1 / n + l2 on the w block."""
+def _hessian(X1: Floats, p: Floats, l2: float) -> Floats:
+    """The Hessian of :func:`log_loss_hessian` from p: X1^T S X1 / n + l2 on the w block."""
     with np.errstate(over="ignore", invalid="ignore"):  # callers check the result
-        p = _sigmoid(X @ w + b)
-        X1 = np.column_stack([X, np.ones(X.shape[0])])
-        H: Floats = (X1.T * (p * (1.0 - p))) @ X1 / X.shape[0]  # X1^T S X1 / n
-    H[np.arange(X.shape[1]), np.arange(X.shape[1])] += l2  # not on b
+        H: Floats = (X1.T * (p * (1.0 - p))) @ X1  # X1^T S X1
+        H /= X1.shape[0]
+    d = X1.shape[1] - 1
+    H[np.arange(d), np.arange(d)] += l2  # not on b
     return H
 
 
@@ -122,7 +134,8 @@ def log_loss(X: ArrayLike, y: ArrayLike, w: ArrayLike, b: float, l2: float = 0.0
     >>> log_loss([[1.0], [-1.0]], [1, 0], [0.0], 0.0)  # log 2
     0.6931471805599453
     """
-    loss = _loss_and_gradient(*_check(X, y, w, b, l2))[0]
+    X, y, w, b, l2 = _check(X, y, w, b, l2)
+    loss = _loss_gradient_p(_with_ones(X), y, np.append(w, b), l2)[0]
     check_finite_output(loss, "log_loss", fix="rescale X or w")
     return loss
 
@@ -145,9 +158,10 @@ def log_loss_gradient(
     >>> log_loss_gradient([[1.0], [-1.0]], [1, 0], [0.0], 0.0)
     (array([-0.5]), 0.0)
     """
-    _, dw, db = _loss_and_gradient(*_check(X, y, w, b, l2))
-    check_finite_output(np.append(dw, db), "log_loss_gradient", fix="rescale X or w")
-    return dw, db
+    X, y, w, b, l2 = _check(X, y, w, b, l2)
+    g = _loss_gradient_p(_with_ones(X), y, np.append(w, b), l2)[1]
+    check_finite_output(g, "log_loss_gradient", fix="rescale X or w")
+    return g[:-1], float(g[-1])
 
 
 def log_loss_hessian(
@@ -172,8 +186,10 @@ def log_loss_hessian(
     array([[0.25, 0.  ],
            [0.  , 0.25]])
     """
-    X, _, w, b, l2 = _check(X, y, w, b, l2)
-    H = _hessian(X, w, b, l2)
+    X, y, w, b, l2 = _check(X, y, w, b, l2)
+    X1 = _with_ones(X)
+    p = _loss_gradient_p(X1, y, np.append(w, b), l2)[2]
+    H = _hessian(X1, p, l2)
     check_finite_output(H, "log_loss_hessian", fix="rescale X or w")
     return H
 
@@ -267,13 +283,20 @@ class LogisticRegression(Classifier):
         y = codes.astype(np.float64)
         d = X.shape[1]
 
+        X1 = _with_ones(X)  # built once for the whole fit
+        last_p: list[Floats] = []  # p = sigmoid(X1 theta) at the objective's last theta
+
         def value_and_gradient(theta: Floats) -> tuple[float, Floats]:
-            loss, dw, db = _loss_and_gradient(X, y, theta[:d], float(theta[d]), l2)
-            return loss, np.append(dw, db)
+            loss, g, p = _loss_gradient_p(X1, y, theta, l2)
+            last_p[:] = [p]
+            return loss, g
+
+        def hessian(theta: Floats) -> Floats:
+            objective.value_and_gradient(theta)  # (remembered: no work at the last theta)
+            return _hessian(X1, last_p[0], l2)
 
         objective = _Objective(value_and_gradient)
-        result = _minimise(objective, lambda theta: _hessian(X, theta[:d], float(theta[d]), l2),
-                           d, solver, l2, learning_rate, max_iter, tol)
+        result = _minimise(objective, hessian, d, solver, l2, learning_rate, max_iter, tol)
         theta = np.asarray(result.x)
         if not result.converged:
             g = objective.gradient(theta)

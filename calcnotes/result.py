@@ -9,6 +9,7 @@ error carries the partial path in ``.result`` for plotting what went wrong.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -90,7 +91,9 @@ def _call(fn: Callable[[Floats], object], x: Floats, name: str, shape: tuple[int
     with np.errstate(all="ignore"):  # non-finite values are handled by callers
         raw = fn(x.copy())  # a copy: fn must not edit x
     out = check_callback_output(raw, name)
-    if out.size == 1 and int(np.prod(shape)) == 1:
+    if out.shape == shape:
+        return out
+    if out.size == 1 and math.prod(shape) == 1:
         return out.reshape(shape)  # accept 0.5, [0.5] or [[0.5]] for one variable
     if out.shape != shape:
         if shape == ():
@@ -201,7 +204,7 @@ def _iterate(
     record_value()
     for k in range(max_iter + 1):
         r = _call(residual, x, residual_name, x.shape)
-        if not np.all(np.isfinite(r)):
+        if not np.isfinite(r).all():
             if k == 0:
                 raise ValueError(
                     f"{residual_name} is not finite at x0 = {_fmt(x)}; start "
@@ -219,7 +222,7 @@ def _iterate(
         if k == max_iter:
             break
         new = step(x, r)
-        if not np.all(np.isfinite(new)) or np.max(np.abs(new)) > bound:
+        if not np.isfinite(new).all() or np.abs(new).max() > bound:
             limit = f"{bound:.0e}".replace("e+", "e")  # 1e12 for a start within [-1, 1]
             raise diverged(k + 1, f"x = {_fmt(new)} (|x| > {limit} or not finite)")
         x = new
