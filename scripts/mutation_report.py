@@ -54,7 +54,9 @@ _NAMING_CALL = re.compile(
     r"check_finite_output|check_callback_output|check_random_state|check_binary_labels|check_class_labels|"
     r"encode_labels|check_n_features"
     # differences/numeric: `where` and `name` label the point or the function in messages
-    r"|_evaluate|_step|_steps|_best_step)\("
+    r"|_evaluate|_step|_steps|_best_step"
+    # probability: the name of the argument or event in messages
+    r"|_exact|_fractions|_holds)\("
 )
 _MESSAGE_LINE = re.compile(r"\braise\b|\bwarnings\.warn\(|Error\(|Warning\(")
 _STRING = re.compile(r"""[rbfu]{0,2}("([^"\\]|\\.)*"|'([^'\\]|\\.)*')""", re.IGNORECASE)
@@ -72,6 +74,10 @@ def message_only(minus: list[str], plus: list[str]) -> bool:
     or the `name` argument of a calcnotes._validation helper: those strings end
     up in error messages and nowhere else.
     """
+    string_only = re.compile(r"\s*(S\s*)+[,)]?\s*")
+    if len(minus) > 1 and len(plus) == 1 and plus[0][1:].strip() in ("None", "None,", "None)"):
+        # a message over several lines replaced by None: the exception keeps its type
+        return all(string_only.fullmatch(_mask(m[1:])) for m in minus)
     if len(minus) != 1 or len(plus) != 1:
         return False
     old, new = minus[0][1:], plus[0][1:]
@@ -85,8 +91,8 @@ def message_only(minus: list[str], plus: list[str]) -> bool:
         return False
     if _MESSAGE_LINE.search(old):
         return True
-    if re.fullmatch(r"\s*(S\s*)+[,)]?\s*", _mask(old).replace("S S", "S")) and "None" not in new.split("#")[0]:
-        return True  # a continuation line of a multi-line message
+    if string_only.fullmatch(_mask(old)) and string_only.fullmatch(_mask(new)):
+        return True  # a continuation line of a multi-line message (a string, or an f-string's field)
     return bool(_NAMING_CALL.search(old)) and len(strings) == 1
 
 
