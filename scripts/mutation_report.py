@@ -56,7 +56,9 @@ _NAMING_CALL = re.compile(
     # differences/numeric: `where` and `name` label the point or the function in messages
     r"|_evaluate|_step|_steps|_best_step"
     # probability: the name of the argument or event in messages
-    r"|_exact|_fractions|_holds)\("
+    r"|_exact|_fractions|_holds"
+    # optim: the name of the argument in messages
+    r"|check_fraction|_check_flag)\("
 )
 _MESSAGE_LINE = re.compile(r"\braise\b|\bwarnings\.warn\(|Error\(|Warning\(")
 _STRING = re.compile(r"""[rbfu]{0,2}("([^"\\]|\\.)*"|'([^'\\]|\\.)*')""", re.IGNORECASE)

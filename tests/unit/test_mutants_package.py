@@ -1,0 +1,39 @@
+"""Behaviour of calcnotes/__init__.py, calcnotes.result and calcnotes.symbolic that the mutation run found unpinned."""
+
+from __future__ import annotations
+
+import importlib
+
+import numpy as np
+import pytest
+import sympy as sp
+
+import calcnotes
+from calcnotes.result import OptimizeResult
+from calcnotes.symbolic import derivative
+
+
+def test_lazy_names_are_loaded_from_their_module_and_kept(monkeypatch):
+    from calcnotes.differences import central_difference
+
+    monkeypatch.delitem(vars(calcnotes), "central_difference", raising=False)
+    assert calcnotes.__getattr__("central_difference") is central_difference
+    assert vars(calcnotes)["central_difference"] is central_difference  # loaded once
+    assert calcnotes.__getattr__("mlp") is importlib.import_module("calcnotes.mlp")
+    with pytest.raises(AttributeError, match="no attribute 'nonsense'"):
+        calcnotes.__getattr__("nonsense")
+
+
+def test_optimize_result_repr_shows_six_digits():
+    # numpy's array2string with precision=6
+    result = OptimizeResult(x=np.array([1 / 3, 2.0]), path=np.array([[0.0, 0.0], [1 / 3, 2.0]]),
+                            n_iter=1, converged=True, message="done")
+    assert repr(result) == "OptimizeResult(x=[0.333333 2.      ], n_iter=1, converged=True, message='done')"
+
+
+def test_derivative_order_at_most_1000():
+    x = sp.Symbol("x")
+    assert derivative(x**3, x, 3) == 6
+    assert derivative(x**2, x, 1000) == 0
+    with pytest.raises(ValueError, match="n"):
+        derivative(x**2, x, 1001)
