@@ -291,7 +291,8 @@ class _Objective:
         self._value, self._gradient = np.nan, np.empty(0)
 
     def value_and_gradient(self, theta: Floats) -> tuple[float, Floats]:
-        if self._theta is None or not np.array_equal(self._theta, theta):
+        last = self._theta
+        if last is None or last.shape != theta.shape or not (last == theta).all():
             self._value, self._gradient = self._compute(theta)
             self._theta = np.array(theta, dtype=np.float64)
         return self._value, self._gradient
