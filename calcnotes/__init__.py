@@ -68,6 +68,7 @@ _EXPORTS = {
     "closed_form_simple": "linear_regression",
     "mse_loss": "linear_regression",
     "mse_loss_gradient": "linear_regression",
+    "mse_loss_hessian": "linear_regression",
     "normal_equations": "linear_regression",
     "LogisticRegression": "logistic_regression",
     "log_loss": "logistic_regression",
@@ -95,6 +96,7 @@ _EXPORTS = {
     "Tensor": "autodiff",
     "SoftmaxRegression": "softmax_regression",
     "softmax_regression_gradient": "softmax_regression",
+    "softmax_regression_hessian": "softmax_regression",
     "softmax_regression_loss": "softmax_regression",
 }
 
