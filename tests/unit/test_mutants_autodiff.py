@@ -92,3 +92,8 @@ def test_unused_inputs_get_derivative_zero():
     np.testing.assert_array_equal(value, [1.0, 1.0])
     assert product.dtype == np.float64
     np.testing.assert_array_equal(product, [0.0, 0.0])
+
+
+def test_softmax_cross_entropy_targets_are_1d_or_2d():
+    with pytest.raises(ValueError, match="1-D or 2-D"):
+        softmax_cross_entropy(Tensor(np.zeros((2, 3))), np.ones((2, 3, 1)) / 3)

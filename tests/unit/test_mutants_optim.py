@@ -79,3 +79,13 @@ def test_stochastic_gradient_repr_names_the_function():
     assert repr(g) == "StochasticGradient(grad_of_mse, batch_size=2, n_calls=1)"
     nameless = stochastic_gradient(functools.partial(grad_of_mse), X, batch_size=2)
     assert repr(nameless) == "StochasticGradient(grad_batch, batch_size=2, n_calls=0)"
+
+
+def test_adam_overflowing_square_is_a_divergence_without_a_numpy_warning():
+    # g = 1e200: g^2 = 1e400 overflows float64; adam reports a DivergenceError, not a RuntimeWarning
+    from calcnotes.result import DivergenceError
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        with pytest.raises(DivergenceError):
+            adam(lambda x: 1e200 * np.ones_like(x), np.array([1.0]))
