@@ -70,8 +70,10 @@ class Helper:
         if "custom_dir" in config.get("theme", {}):
             config["theme"]["custom_dir"] = str((config_file.parent / config["theme"]["custom_dir"]).resolve())
         config["watch"] = []
+        # The plugin's own entry (a name, or a name with options) points at the helper's folder.
         config["plugins"] = [
-            {"calcnotes": {"cache": True, "cache_dir": str(self.folder)}} if p == "calcnotes" else p
+            {"calcnotes": {"cache": True, "cache_dir": str(self.folder)}}
+            if p == "calcnotes" or (isinstance(p, dict) and "calcnotes" in p) else p
             for p in config["plugins"]
             if not (isinstance(p, dict) and ("mkdocs-jupyter" in p or "mkdocstrings" in p))
         ]
