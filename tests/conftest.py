@@ -26,18 +26,33 @@ settings.load_profile("calcnotes")
 ROOT = Path(__file__).resolve().parents[1]
 
 SITE_FIXTURES = {"built_site", "site_dir", "base_url", "build_report"}
-# The one execution of every page in a test run: a strict, quiet build with the
-# execution cache off, which also writes the report that tests/test_docs.py reads.
+# The one execution of every page in a test run: a strict, quiet build that also
+# writes the report tests/test_docs.py reads. Its caches start empty (a folder of
+# this run), so every page runs and is rendered fresh; they are on so that a second,
+# warm build can follow, which tests/test_render_cache.py compares file by file.
 _BUILD = """
-import os
+import os, time
 from pathlib import Path
 from calcnotes.site.sitebuild import build, site_config
 shared = Path({shared!r})
+def config(site):
+    c = site_config(Path({docs!r}), shared / site)
+    c["plugins"] = [{{"calcnotes": {{"cache_dir": str(shared / "caches")}}}} if p == "calcnotes" else p
+                    for p in c["plugins"]]
+    return c
 os.environ["CALCNOTES_REPORT"] = str(shared / "build-report.json")
-os.environ["CALCNOTES_CACHE"] = "0"
-result = build(site_config(Path({docs!r}), shared / "built-site"), shared / "built-site-config", "-q")
+os.environ["CALCNOTES_CACHE"] = "1"
+result = build(config("built-site"), shared / "built-site-config", "-q")
 (shared / "built-site.tmp").write_text(f"exit {{result.returncode}}\\n{{result.stdout}}\\n{{result.stderr}}")
 (shared / "built-site.tmp").rename(shared / "built-site.log")
+if result.returncode == 0:
+    os.environ["CALCNOTES_REPORT"] = str(shared / "warm-report.json")
+    start = time.perf_counter()
+    result = build(config("built-site-warm"), shared / "built-site-config", "-q")
+    seconds = time.perf_counter() - start
+    out = f"exit {{result.returncode}} {{seconds:.2f}}\\n{{result.stdout}}\\n{{result.stderr}}"
+    (shared / "warm.tmp").write_text(out)
+    (shared / "warm.tmp").rename(shared / "warm.log")
 """
 
 

@@ -36,6 +36,7 @@ def test_every_chapter_notebook_runs_in_a_kernel(built_site: Path):
     owner: list[str] = []
     for chapter in CHAPTERS:
         nb = nbformat.read(built_site / chapter / (Path(chapter).name + ".ipynb"), as_version=4)
+        nbformat.validate(nb)  # the build writes cells without validating each one
         start = nbformat.v4.new_code_cell(f"%reset -f\nimport os\nos.chdir({str(ROOT)!r})")
         combined.cells += [start, *nb.cells]
         owner += [chapter] * (1 + len(nb.cells))

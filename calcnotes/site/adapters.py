@@ -1,4 +1,4 @@
-"""Every use of markdown-exec's and mkdocs-jupyter's private internals, in one place.
+"""Every use of MkDocs', Material's and the plugins' internals, in one place.
 
 Neither package offers a public hook for what the site needs: to see which
 executed block failed (markdown-exec only logs a warning), to replay a block's
@@ -7,6 +7,12 @@ between builds of one ``mkdocs serve``, and to keep the notebook that
 mkdocs-jupyter executed. :func:`check_internals` verifies each assumption and
 names the one an upgrade broke; ``tests/test_site_adapters.py`` calls it, so a
 breaking upgrade fails one clear test instead of the build in a strange way.
+
+The render cache (:mod:`calcnotes.site.rendercache`) reaches three more places
+where MkDocs has no plugin hook: ``Page.render`` (Markdown to HTML), the theme
+template's ``render`` and Material's search index, each wrapped here so that a
+stored result may stand in for the work; and the autorefs and mkdocstrings
+registers that a page's conversion fills, recorded here to be replayed.
 """
 
 from __future__ import annotations
@@ -21,7 +27,12 @@ __all__ = [
     "clear_sessions",
     "install_formatter",
     "install_notebook_capture",
+    "install_page_render",
     "install_runner",
+    "install_search_entries",
+    "record_registrations",
+    "replay_registrations",
+    "wrap_templates",
     "session_globals",
 ]
 
@@ -63,7 +74,199 @@ def check_internals() -> list[str]:
             problems.append("mkdocs-jupyter: nbconvert2.HTMLExporter._preprocess is gone")
     except ImportError as error:
         problems.append(f"mkdocs_jupyter.nbconvert2 cannot be imported ({error})")
+    problems += _check_render_internals()
     return problems
+
+
+def _check_render_internals() -> list[str]:
+    """What the render cache assumes of MkDocs, Material's search, autorefs and mkdocstrings."""
+    import inspect
+
+    from mkdocs.structure.pages import Page
+
+    problems = []
+    render = getattr(Page.render, "calcnotes_original", Page.render)  # as MkDocs defines it
+    if list(inspect.signature(render).parameters) != ["self", "config", "files"]:
+        problems.append("mkdocs: Page.render(config, files) changed its signature")
+    for name in ("content", "toc", "_title_from_render", "present_anchor_ids", "links_to_anchors"):
+        if name not in inspect.getsource(render):
+            problems.append(f"mkdocs: Page.render no longer sets page.{name}")
+    try:
+        from material.plugins.search.plugin import SearchIndex
+
+        add = getattr(SearchIndex.add_entry_from_context, "calcnotes_original", None) or SearchIndex.add_entry_from_context
+        if "self.entries" not in inspect.getsource(SearchIndex) or list(inspect.signature(add).parameters) != ["self", "page"]:
+            problems.append("material: search.plugin.SearchIndex.add_entry_from_context / .entries is gone")
+    except ImportError as error:
+        problems.append(f"material.plugins.search cannot be imported ({error})")
+    try:
+        from mkdocs_autorefs import AutorefsPlugin
+
+        for name in ("register_anchor", "register_url"):
+            if not hasattr(AutorefsPlugin, name):
+                problems.append(f"mkdocs-autorefs: AutorefsPlugin.{name} is gone")
+        from mkdocstrings import Handlers, Inventory
+
+        if not hasattr(Inventory, "register") or not hasattr(Handlers, "get_handler") \
+                or "self.inventory" not in inspect.getsource(Handlers.__init__):
+            problems.append("mkdocstrings: Handlers.get_handler / Handlers.inventory / Inventory.register is gone")
+    except ImportError as error:
+        problems.append(f"mkdocs-autorefs or mkdocstrings cannot be imported ({error})")
+    return problems
+
+
+# ---------------------------------------------------------------- render cache
+
+RenderHook = Callable[[Any, Any, Any, Callable[[], None]], None]
+_render_hook: RenderHook | None = None
+
+
+def install_page_render(hook: RenderHook | None) -> None:
+    """Route ``Page.render(config, files)`` (Markdown to HTML) through
+    ``hook(page, config, files, convert)``, where ``convert()`` is MkDocs' own
+    conversion; ``None`` restores it. Idempotent, like :func:`install_runner`."""
+    global _render_hook
+    from mkdocs.structure.pages import Page
+
+    _render_hook = hook
+    if getattr(Page.render, "calcnotes_original", None) is not None:
+        return
+    original = Page.render
+
+    def render(self, config, files):
+        if _render_hook is None:
+            return original(self, config, files)
+        return _render_hook(self, config, files, lambda: original(self, config, files))
+
+    render.calcnotes_original = original  # type: ignore[attr-defined]
+    Page.render = render
+
+
+SearchHook = Callable[[Any, Callable[[], list]], list]
+_search_hook: SearchHook | None = None
+
+
+def install_search_entries(hook: SearchHook | None) -> None:
+    """Route Material's ``SearchIndex.add_entry_from_context(page)`` through
+    ``hook(page, index)``, which returns the page's index entries: stored ones,
+    or ``index()``'s (the plugin's own work; it returns the entries it added)."""
+    global _search_hook
+    from material.plugins.search.plugin import SearchIndex
+
+    _search_hook = hook
+    if getattr(SearchIndex.add_entry_from_context, "calcnotes_original", None) is not None:
+        return
+    original = SearchIndex.add_entry_from_context
+
+    def add_entry_from_context(self, page):
+        if _search_hook is None:
+            return original(self, page)
+        indexed = []
+
+        def index() -> list:
+            before = len(self.entries)
+            original(self, page)
+            indexed.append(True)
+            return copy.deepcopy(self.entries[before:])
+
+        entries = _search_hook(page, index)
+        if not indexed:
+            self.entries.extend(copy.deepcopy(entries))
+
+    add_entry_from_context.calcnotes_original = original  # type: ignore[attr-defined]
+    SearchIndex.add_entry_from_context = add_entry_from_context
+
+
+class _StoredTemplate:
+    """A theme template whose output for a page may come from the render cache."""
+
+    def __init__(self, template, hook) -> None:
+        self.template, self.hook = template, hook
+
+    def render(self, context) -> str:
+        page = context.get("page") if hasattr(context, "get") else None
+        if page is None:
+            return self.template.render(context)
+        return self.hook(self.template.name, page, context, lambda: self.template.render(context))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.template, name)
+
+
+def wrap_templates(env, hook) -> None:
+    """Make ``env.get_template`` (MkDocs renders every page through it) return
+    templates whose ``render(context)`` calls ``hook(name, page, context, render)``."""
+    get_template = getattr(env.get_template, "calcnotes_original", env.get_template)
+
+    def wrapped(name, *args, **kwargs):
+        return _StoredTemplate(get_template(name, *args, **kwargs), hook)
+
+    wrapped.calcnotes_original = get_template  # type: ignore[attr-defined]
+    env.get_template = wrapped
+
+
+class _Recorder:
+    """The autorefs anchors and mkdocstrings inventory items a page's conversion registers."""
+
+    def __init__(self, config) -> None:
+        self.calls: list[list] = []
+        self.owners: list[tuple[Any, str]] = []
+        autorefs = config.plugins.get("autorefs")
+        if autorefs is not None:
+            self.owners += [(autorefs, "register_anchor"), (autorefs, "register_url")]
+        inventory = _inventory(config)
+        if inventory is not None:
+            self.owners.append((inventory, "register"))
+
+    def __enter__(self) -> _Recorder:
+        for owner, name in self.owners:
+            method = getattr(owner, name)
+            setattr(owner, name, self._recording(name, method))
+        return self
+
+    def _recording(self, name: str, method):
+        def record(*args, **kwargs):
+            if name == "register_anchor":  # (page, identifier, anchor=None, *, title, primary): page is the current one
+                self.calls.append([name, list(args[1:]), dict(kwargs)])
+            else:
+                self.calls.append([name, list(args), dict(kwargs)])
+            return method(*args, **kwargs)
+
+        return record
+
+    def __exit__(self, *exc) -> None:
+        for owner, name in self.owners:
+            vars(owner).pop(name, None)  # the class's method again
+
+
+def _inventory(config):
+    strings = config.plugins.get("mkdocstrings")
+    try:
+        return strings.handlers.inventory if strings is not None else None
+    except Exception:  # noqa: BLE001 - no handlers yet: nothing can be registered
+        return None
+
+
+def record_registrations(config) -> _Recorder:
+    """``with record_registrations(config) as rec:`` convert a page; ``rec.calls`` is then
+    what it registered with autorefs and mkdocstrings (JSON-able, see :func:`replay_registrations`)."""
+    return _Recorder(config)
+
+
+def replay_registrations(config, page, calls: list[list]) -> None:
+    """Register again what a page's conversion registered (its conversion is skipped)."""
+    autorefs = config.plugins.get("autorefs")
+    for name, args, kwargs in calls:
+        if name == "register_anchor":
+            autorefs.register_anchor(page, *args, **kwargs)
+        elif name == "register_url":
+            autorefs.register_url(*args, **kwargs)
+        else:
+            strings = config.plugins["mkdocstrings"]
+            # As if the page had rendered its objects: the handler counts as seen, so
+            # mkdocstrings still writes its CSS and the inventory (objects.inv).
+            strings.handlers.get_handler(strings.config.default_handler)
+            strings.handlers.inventory.register(*args, **kwargs)
 
 
 Runner = Callable[..., str]

@@ -195,6 +195,17 @@ def light_for_search(content: str) -> str | None:
     return None
 
 
+def stored_formulas() -> list[list]:
+    """Every formula rendered in this process, as ``[tex, display, html]`` rows (for the render cache)."""
+    return [[tex, display, rendered] for (tex, display), rendered in _cache.items()]
+
+
+def restore_formulas(rows: list[list]) -> None:
+    """Take formulas rendered by an earlier build (the KaTeX version is in the cache's key)."""
+    for tex, display, rendered in rows:
+        _cache.setdefault((tex, bool(display)), rendered)
+
+
 def close() -> None:
     """Stop the Node.js process (at the end of a build or of `mkdocs serve`)."""
     global _process

@@ -18,6 +18,8 @@ Examples
 
 from __future__ import annotations
 
+import hashlib
+
 import html
 import re
 
@@ -51,6 +53,15 @@ def _as_markdown(value: str) -> str:
     return html.unescape(_SPAN_MATH.sub(lambda m: f"${m[1]}$", value))
 
 
+def _code_cell(source: str):
+    # nbformat.v4.new_code_cell validates every cell against the schema (0.8 s a build
+    # over the chapters); tests/test_notebooks.py validates every notebook instead.
+    import nbformat
+
+    return nbformat.from_dict({"cell_type": "code", "metadata": {}, "source": source,
+                               "outputs": [], "execution_count": None})
+
+
 def chapter_notebook(source: str, values: list[str], refs_texts: list[str] | None = None):
     """The notebook of a chapter.
 
@@ -70,7 +81,7 @@ def chapter_notebook(source: str, values: list[str], refs_texts: list[str] | Non
         refs_texts = list(dict.fromkeys(m[0] for m in REFERENCE.finditer(text)))
     filled = dict(zip(refs_texts, (_as_markdown(v) for v in values)))
     blocks = {b.line: b for b in find_exec_blocks(text)}
-    cells = [nbformat.v4.new_code_cell(_SETUP)]
+    cells = [_code_cell(_SETUP)]
     prose: list[str] = []
     lines = text.splitlines()
     i = 0
@@ -79,7 +90,7 @@ def chapter_notebook(source: str, values: list[str], refs_texts: list[str] | Non
         body = "\n".join(prose).strip("\n")
         if body.strip():
             body = REFERENCE.sub(lambda m: filled.get(m[0], m[0]), body)
-            cells.append(nbformat.v4.new_markdown_cell(body))
+            cells.append(nbformat.from_dict({"cell_type": "markdown", "metadata": {}, "source": body}))
         prose.clear()
 
     while i < len(lines):
@@ -93,7 +104,7 @@ def chapter_notebook(source: str, values: list[str], refs_texts: list[str] | Non
                 j += 1
             if block is not None:
                 flush()
-                cells.append(nbformat.v4.new_code_cell(_HIDE.sub("", block.code).rstrip("\n")))
+                cells.append(_code_cell(_HIDE.sub("", block.code).rstrip("\n")))
             else:
                 prose.extend(ln[len(fence["indent"]):] for ln in lines[i : j + 1])
             i = j + 1
@@ -107,6 +118,10 @@ def chapter_notebook(source: str, values: list[str], refs_texts: list[str] | Non
         prose.append(line[4:] if line.startswith("    ") else line)
         i += 1
     flush()
-    notebook = nbformat.v4.new_notebook(cells=cells)
+    for number, cell in enumerate(cells):
+        # nbformat draws random ids: derived from the cell, the notebook is the same on every build.
+        cell.id = hashlib.sha256(f"{number}\n{cell.source}".encode()).hexdigest()[:8]
+    notebook = nbformat.from_dict({"nbformat": nbformat.v4.nbformat, "nbformat_minor": nbformat.v4.nbformat_minor,
+                                   "metadata": {}, "cells": cells})
     notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     return notebook

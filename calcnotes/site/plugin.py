@@ -56,6 +56,7 @@ from calcnotes.site import (
     notebooks,
     parallel,
     registers,
+    rendercache,
 )
 from calcnotes.site.cache import Entry, ExecutionCache, code_digest, loaded_calcnotes_modules, unload_calcnotes
 from calcnotes.site.checks import count_checks, expand_checks
@@ -111,6 +112,8 @@ class BuildState:
     printed_anchors: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     notebook_key: str | None = None
     notebook_replayed: bool = False
+    files_signature: str = ""
+    nav_signature: str | None = None
 
 
 class CalcnotesPlugin(BasePlugin[CalcnotesConfig]):
@@ -120,6 +123,8 @@ class CalcnotesPlugin(BasePlugin[CalcnotesConfig]):
         self.state = BuildState()
         self.command = "build"
         self.cache: ExecutionCache | None = None
+        self.render_cache: rendercache.RenderCache | None = None
+        self.katex_stored = 0
         self.executed_notebooks: list = []
         self.files = None
         self.nav_pages: list = []
@@ -174,8 +179,25 @@ class CalcnotesPlugin(BasePlugin[CalcnotesConfig]):
         self.state.api_targets = apilinks.public_names(_PACKAGE)
         root = Path(config.config_file_path).resolve().parent if config.config_file_path else Path.cwd()
         self.cache = ExecutionCache(root / self.config.cache_dir, _PACKAGE) if self._cache_enabled() else None
+        self._start_render_cache(config, root)
         if "matplotlib.pyplot" in sys.modules:
             sys.modules["matplotlib.pyplot"].close("all")
+
+    def _start_render_cache(self, config, root: Path) -> None:
+        """The render cache (see calcnotes.site.rendercache): on whenever the execution cache is."""
+        self.render_cache = None
+        if self.cache is not None:
+            config_file = Path(config.config_file_path) if config.config_file_path else None
+            docs = Path(config.docs_dir)
+            custom = getattr(config.theme, "custom_dir", None)
+            salt = rendercache.salt(self.cache.machinery, config_file,
+                                    [docs / "data", *([Path(custom)] if custom else [])])
+            self.render_cache = rendercache.RenderCache(root / self.config.cache_dir / "render", salt)
+            stored = self.render_cache.get("katex", self.render_cache.key("katex"))
+            katex.restore_formulas(stored or [])
+            self.katex_stored = len(stored or [])
+        adapters.install_page_render(self._render if self.render_cache else None)
+        adapters.install_search_entries(self._search_entries if self.render_cache else None)
 
     def on_files(self, files, *, config):
         """KaTeX's assets join the site; every page's blocks and checks are read once."""
@@ -198,6 +220,7 @@ class CalcnotesPlugin(BasePlugin[CalcnotesConfig]):
                     )
             checks = sum(count_checks(b.code) for b in blocks)
             self.state.pages[file.src_uri] = PageInfo(where, source, blocks, checks, sessions)
+        self.state.files_signature = rendercache._digest(*sorted(f.src_uri for f in files))
         self._prefetch_notebooks(files, config)
         self._start_helper(files, config)
         return files
@@ -252,6 +275,8 @@ class CalcnotesPlugin(BasePlugin[CalcnotesConfig]):
                 entry = self.helper_cache.lookup(src, info.source)
             if entry is not None:
                 state.from_helper.add(src)
+                if self.cache is not None:  # the next build replays it from the project's cache
+                    self.cache.store(src, info.source, entry)
         if entry is not None:
             state.replay[src], state.replayed[src] = entry, 0
             self._errata().restore(entry.errata, page=src, title=page.title)
@@ -329,6 +354,67 @@ class CalcnotesPlugin(BasePlugin[CalcnotesConfig]):
             return html
 
         return format_block
+
+    def _render(self, page, config, files, convert) -> None:
+        """``Page.render``, from the render cache when the page's Markdown and all it depends on
+        are as they were (see calcnotes.site.rendercache)."""
+        cache, state, src = self.render_cache, self.state, page.file.src_uri
+        info = state.pages.get(src)
+        if cache is None or info is None:
+            convert()  # a notebook
+            return
+        entry = state.replay.get(src)
+        running = bool(info.blocks) and entry is None
+        depends = [re.search(r"^:::", page.markdown, re.M) is not None]
+        if depends[0]:  # mkdocstrings renders calcnotes' docstrings
+            depends.append(json.dumps(self.cache.all_modules()))
+        if not running:
+            key = cache.key("convert", src, page.markdown, state.files_signature,
+                            json.dumps(entry.outputs) if entry is not None else "", *depends)
+            stored = cache.get("convert", key)
+            if stored is not None:
+                rendercache.restore_page(page, stored, files)
+                adapters.replay_registrations(config, page, stored["registrations"])
+                if entry is not None:
+                    state.replayed[src] = len(entry.outputs)
+                return
+        with rendercache.warnings_logged() as seen, adapters.record_registrations(config) as recorder:
+            convert()
+        if running:
+            # Stored under the outputs the execution cache is about to store (on_page_content),
+            # so the next build replays both; a failed or unstorable run stores neither.
+            outputs = state.outputs.get(src)
+            if any(f.page == src for f in state.failures) or src in state.uncacheable \
+                    or not outputs or any(len(o) != 3 for o in outputs):
+                return
+            key = cache.key("convert", src, page.markdown, state.files_signature, json.dumps(outputs), *depends)
+        if not seen.count:
+            cache.put("convert", key, {**rendercache.page_state(page), "registrations": recorder.calls})
+
+    def _page_output(self, name: str, page, context, render) -> str:
+        """The theme's output for a page, from the render cache when nothing it shows changed."""
+        cache = self.render_cache
+        if self.state.nav_signature is None:
+            self.state.nav_signature = rendercache.nav_signature(context["nav"])
+        key = cache.key("page", name, page.url, page.title, page.content, rendercache.toc_signature(page.toc),
+                        json.dumps(page.meta, sort_keys=True, default=str), self.state.nav_signature,
+                        page.edit_url, page.canonical_url, context.get("base_url"))
+        output = cache.get("page", key)
+        if output is None:
+            output = render()
+            cache.put("page", key, output)
+        return output
+
+    def _search_entries(self, page, index) -> list:
+        """Material's search entries for a page, from the render cache when its content is as it was."""
+        cache = self.render_cache
+        key = cache.key("search", page.url, page.title, page.content, rendercache.toc_signature(page.toc),
+                        json.dumps(page.meta, sort_keys=True, default=str))
+        entries = cache.get("search", key)
+        if entries is None:
+            entries = index()
+            cache.put("search", key, entries)
+        return entries
 
     def on_page_content(self, html: str, *, page, config, files) -> str:
         src = page.file.src_uri
@@ -409,6 +495,14 @@ class CalcnotesPlugin(BasePlugin[CalcnotesConfig]):
 
     def on_env(self, env, *, config, files):
         """The register of errata and the site totals, once every page has run."""
+        if self.render_cache is not None:
+            adapters.wrap_templates(env, self._page_output)
+            # The theme's templates compiled once, not on every build (Jinja checks each one's
+            # source against its stored code, so an edited template is compiled again).
+            import jinja2
+
+            env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(self.render_cache.directory / "jinja"))
+            (self.render_cache.directory / "jinja").mkdir(parents=True, exist_ok=True)
         errata = self._errata()
         errata_file = files.get_file_from_path(registers.ERRATA_PAGE)
         if errata_file is not None and errata_file.page is not None:
@@ -463,7 +557,9 @@ class CalcnotesPlugin(BasePlugin[CalcnotesConfig]):
 
             target = Path(page.file.abs_dest_path).with_name(_notebook_name(page.file.src_uri))
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(nbformat.writes(chapter), encoding="utf-8")
+            # The same text as nbformat.writes, without its schema validation (45 ms a chapter);
+            # tests/test_notebooks.py validates every chapter's notebook.
+            target.write_text(nbformat.v4.writes_json(chapter), encoding="utf-8")
         return output
 
     def on_post_build(self, *, config) -> None:
@@ -474,9 +570,12 @@ class CalcnotesPlugin(BasePlugin[CalcnotesConfig]):
             print(f"render time per page ({sum(state.timings.values()):.1f} s in all):")
             for name, seconds in rows:
                 how = "  (parallel)" if name in state.from_helper else "  (cached)" if name in state.replay else ""
-            print(f"  {seconds:6.2f} s  {name}{how}")
+                print(f"  {seconds:6.2f} s  {name}{how}")
         if self.cache is not None:
             log.info("execution cache: %d page(s) replayed, %d run", len(self.cache.hits), len(self.cache.misses))
+        rc = self.render_cache
+        if rc is not None:
+            log.info("render cache: %s", ", ".join(f"{k} {rc.hits[k]} stored/{rc.hits[k] + rc.misses[k]}" for k in ("convert", "page", "search")))
         if self.helper is not None:
             log.info("parallel helper: ran %d of its %d page(s)", len(state.from_helper), len(self.helper.pages))
         self._stop_helper()
@@ -488,6 +587,13 @@ class CalcnotesPlugin(BasePlugin[CalcnotesConfig]):
         found = guard.problems(state.failures, Path(config.site_dir))
         if found:
             raise PluginError("calcnotes build checks failed:\n- " + "\n- ".join(found))
+        if rc is not None:
+            formulas = katex.stored_formulas()
+            if len(formulas) != self.katex_stored:
+                rc.put("katex", rc.key("katex"), formulas)
+            else:
+                rc.used.add(("katex", rc.key("katex")))
+            rc.prune()
 
     def _write_report(self, path: Path) -> None:
         """Per page: its blocks, how many ran (or were replayed), its checks and failures."""
@@ -501,6 +607,7 @@ class CalcnotesPlugin(BasePlugin[CalcnotesConfig]):
                 "checks": info.checks,
                 "cached": src in self.state.replay and src not in self.state.from_helper,
                 "parallel": src in self.state.from_helper,
+                "always_runs": src in self.state.uncacheable,  # its output has headings (see _formatter)
                 "references": len(self.state.refs[src].refs) if src in self.state.refs else 0,
                 "failures": [
                     {"at": guard.locate(f, info.blocks, info.where), "error": guard.summary(f.message)}
@@ -509,8 +616,11 @@ class CalcnotesPlugin(BasePlugin[CalcnotesConfig]):
             }
         errata = [{"page": e.page, "key": e.key, "kind": e.kind, "where": e.where} for e in self._errata().errata()]
         formulas = [{"page": f.page, "key": f.key, "section": f.section, "tex": f.tex} for f in self._cheatsheet().formulas()]
+        rc = self.render_cache
+        stored = {kind: [rc.hits[kind], rc.hits[kind] + rc.misses[kind]] for kind in ("convert", "page", "search")} if rc else None
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps({"pages": pages, "errata": errata, "formulas": formulas}, indent=1), encoding="utf-8")
+        path.write_text(json.dumps({"pages": pages, "errata": errata, "formulas": formulas, "render_cache": stored},
+                                   indent=1), encoding="utf-8")
 
     def on_shutdown(self) -> None:
         self._stop_helper()
