@@ -32,6 +32,42 @@ def test_zero_function_values_give_zero_rounding_error():
     assert central_difference(lambda x: 5 - 3 * x, 1e3) == pytest.approx(-3, abs=2e-7)
 
 
+def test_step_choice_weighs_rounding_by_the_size_of_f():
+    # f(x) = 1e4 (x - 1000)^2 + (x - 1000) + 1e-12 at x = 1000: f' = 1, f'' = 2e4, |f(x)| = 1e-12.
+    # Forward truncation error h f''/2 = 1e4 h is least at the smallest candidate step
+    # (eps^(1/2) ~ 1.5e-8: 1.5e-4), and the rounding error eps |f| / h is negligible there.
+    f = lambda x: 1e4 * (x - 1000) ** 2 + (x - 1000) + 1e-12  # noqa: E731
+    assert abs(forward_difference(f, 1000.0) - 1.0) < 1e-3
+    # second difference of (x - 1000)^4 + (x - 1000)^2 + 1e-12: f''(1000) = 2, truncation
+    # h^2 f^(4) / 12 = 2 h^2, least at the smallest candidate eps^(1/4) ~ 1.2e-4 (3e-8);
+    # the rounding error 4 eps max|f(x +/- h)| / h^2 is about 4 eps there
+    g = lambda x: (x - 1000) ** 4 + (x - 1000) ** 2 + 1e-12  # noqa: E731
+    assert abs(second_difference(g, 1000.0) - 2.0) < 1e-3
+
+
+def test_default_step_search_skips_steps_that_leave_the_domain():
+    # sqrt(1000 + 2e-5 - x) at x = 1000: the larger candidate steps (and their doubles) pass
+    # the end of the domain, x + 2e-5, where f is NaN; the smallest ones do not.
+    # f' = -1 / (2 sqrt(2e-5)) = -111.80..., f'' = -1 / (4 (2e-5)^1.5) ~ -2.8e6, so the
+    # smallest candidate step 1.5e-8 leaves a truncation error of about 0.02.
+    d = forward_difference(lambda x: np.sqrt(1000 + 2e-5 - x), 1000.0)
+    assert abs(d - (-1 / (2 * np.sqrt(2e-5)))) < 0.05
+
+
+@pytest.mark.parametrize(
+    ("method", "f", "x", "h", "where"),
+    [
+        (forward_difference, lambda x: np.log(1 - x), 0.5, 1.0, r"f\(x \+ h\)"),  # log(-0.5)
+        (second_difference, np.log, 0.5, 1.0, r"f\(x - h\)"),                     # log(-0.5)
+        (forward_difference, lambda x: 1 / x, 0.0, 0.5, r"f\(x\)"),               # 1/0
+        (second_difference, lambda x: 1 / x, 0.0, 0.5, r"f\(x\)"),
+    ],
+)
+def test_an_explicit_step_outside_the_domain_raises(method, f, x, h, where):
+    with np.errstate(all="ignore"), pytest.raises(ValueError, match=where):
+        method(f, x, h=h)
+
+
 def test_forward_difference_of_a_parabola_at_a_large_x_within_the_optimal_error():
     # f = x^2 at x = 1e8: f' = 2e8, f'' = 2. The forward difference's total
     # error h f''/2 + 2 eps |f| / h is least at h = 2 sqrt(eps |f| / f''), where
@@ -77,7 +113,7 @@ def _calls(x0: float, **kwargs) -> tuple[DerivativeEstimate, list[float]]:
 
 def test_richardson_steps_shrink_by_1_4_two_calls_per_row():
     # The docstring: steps h, h/t, h/t^2, ... with t = 1.4, and two calls of f per row.
-    est, offsets = _calls(0.0, h=0.1, max_levels=3)
+    _, offsets = _calls(0.0, h=0.1, max_levels=3)
     expected = [s for k in range(3) for s in (0.1 / 1.4**k, -0.1 / 1.4**k)]
     np.testing.assert_allclose(offsets, expected, rtol=1e-15)
     # max_levels bounds the rows, so the calls, at its default too: at most 2 * 10
@@ -108,11 +144,56 @@ def test_richardson_three_levels_is_neville_table_by_hand():
     assert abs(est.value - 1.0) < 1e-6  # and it is e^0 = 1 to the order of that error
 
 
-def test_richardson_default_is_accurate_where_the_table_is_long():
-    # f = exp(5x) at 0: f' = 5; the h^2 terms are large (25/6 h^2 f'), so many rows help.
-    est = richardson_derivative(lambda x: np.exp(5 * x), 0.0)
-    assert abs(est.value - 5.0) < 1e-9
-    assert est.error < 1e-6
+def _neville(f, x0, h, levels, t=1.4):
+    """Ridders' method as the docstring describes it: rows D(h / t^i), Neville's
+    elimination of the h^2j terms, the entry of least change kept, and a stop once the
+    diagonal moves by at least twice the best change (rounding has taken over)."""
+    D = lambda s: (f(x0 + s) - f(x0 - s)) / (2 * s)  # noqa: E731
+    T, best, best_change, rows, s = [D(h)], D(h), np.inf, 1, h
+    for i in range(1, levels):
+        s = s / t
+        row = [D(s)]
+        for j in range(1, i + 1):
+            row.append((row[j - 1] * t ** (2 * j) - T[j - 1]) / (t ** (2 * j) - 1))
+            change = max(abs(row[j] - row[j - 1]), abs(row[j] - T[j - 1]))
+            if change <= best_change:
+                best, best_change = row[j], change
+        rows += 1
+        if abs(row[i] - T[i - 1]) >= 2 * best_change:
+            break
+        T = row
+    return best, best_change, rows
+
+
+@pytest.mark.parametrize(("f", "exact"), [(np.exp, 1.0), (lambda x: np.exp(5 * x), 5.0), (np.cos, 0.0)])
+def test_richardson_default_is_the_documented_table(f, exact):
+    calls = []
+
+    def counted(x):
+        calls.append(1)
+        return f(x)
+
+    est = richardson_derivative(counted, 0.0)
+    value, change, rows = _neville(f, 0.0, 0.1, 10)
+    assert est.value == pytest.approx(value, rel=1e-13, abs=1e-15)
+    assert est.error == pytest.approx(change, rel=1e-6, abs=1e-14)  # to rounding
+    assert len(calls) == 2 * rows
+    assert abs(est.value - exact) < 1e-9
+
+
+def test_richardson_uses_ten_rows_by_default():
+    # exp(50 x) at 0 with h = 0.1: 50 h = 5, so the table still improves after ten rows;
+    # the default max_levels = 10 stops it (twelve are used when allowed)
+    def counted(calls):
+        return lambda x: (calls.append(1), np.exp(50 * x))[1]
+
+    ten, twelve = [], []
+    est = richardson_derivative(counted(ten), 0.0)
+    richardson_derivative(counted(twelve), 0.0, max_levels=12)
+    assert (len(ten), len(twelve)) == (20, 24)
+    value, _, rows = _neville(lambda x: np.exp(50 * x), 0.0, 0.1, 10)
+    assert rows == 10 and est.value == pytest.approx(value, rel=1e-13)
+    assert abs(est.value - 50) < 1e-9
 
 
 @pytest.mark.parametrize(("levels", "ok"), [(1, False), (2, True), (50, True), (51, False)])
