@@ -58,7 +58,9 @@ _NAMING_CALL = re.compile(
     # probability: the name of the argument or event in messages
     r"|_exact|_fractions|_holds"
     # optim: the name of the argument in messages
-    r"|check_fraction|_check_flag)\("
+    r"|check_fraction|_check_flag"
+    # autodiff.dual: the name of the number in messages
+    r"|_real)\("
 )
 _MESSAGE_LINE = re.compile(r"\braise\b|\bwarnings\.warn\(|Error\(|Warning\(")
 _STRING = re.compile(r"""[rbfu]{0,2}("([^"\\]|\\.)*"|'([^'\\]|\\.)*')""", re.IGNORECASE)

@@ -97,3 +97,42 @@ def test_unused_inputs_get_derivative_zero():
 def test_softmax_cross_entropy_targets_are_1d_or_2d():
     with pytest.raises(ValueError, match="1-D or 2-D"):
         softmax_cross_entropy(Tensor(np.zeros((2, 3))), np.ones((2, 3, 1)) / 3)
+
+
+def test_add_and_matmul_gradients_accumulate_over_two_uses():
+    # f(x) = (x + 1) + 3x: f' = 4, in either order of the sum
+    for build in (lambda x: (x + 1.0) + x * 3.0, lambda x: x * 3.0 + (x + 1.0)):
+        x = Tensor(2.0)
+        build(x).backward()
+        assert float(x.grad) == 4.0
+    # f(A) = sum(A @ B) + sum(2 A) with A (1, 2), B (2, 1): df/dA = B^T + 2
+    B = np.array([[5.0], [7.0]])
+    for build in (lambda A: (A @ B).sum() + (A * 2.0).sum(), lambda A: (A * 2.0).sum() + (A @ B).sum()):
+        A = Tensor([[1.0, 1.0]])
+        build(A).backward()
+        np.testing.assert_array_equal(A.grad, [[7.0, 9.0]])
+    # and the right operand: f(B) = sum(A @ B) + sum(B), df/dB = A^T + 1
+    A0 = np.array([[2.0, 3.0]])
+    for build in (lambda W: (Tensor(A0) @ W).sum() + W.sum(), lambda W: W.sum() + (Tensor(A0) @ W).sum()):
+        W = Tensor([[1.0], [1.0]])
+        build(W).backward()
+        np.testing.assert_array_equal(W.grad, [[3.0], [4.0]])
+
+
+def test_reflected_add_and_matmul():
+    t = Tensor(3.0)
+    out = 2.0 + t  # float + Tensor: Tensor.__radd__
+    out.backward()
+    assert float(out.data) == 5.0 and float(t.grad) == 1.0
+    B = Tensor([[1.0], [2.0]])
+    prod = [[3.0, 4.0]] @ B  # list @ Tensor: Tensor.__rmatmul__
+    assert prod.op == "matmul" and float(prod.data.ravel()[0]) == 11.0  # 3 * 1 + 4 * 2
+    prod.backward([[1.0]])
+    np.testing.assert_array_equal(B.grad, [[3.0], [4.0]])  # A^T G
+
+
+def test_tensor_repr_shows_up_to_six_numbers():
+    # numpy's array2string with precision=4 and separator ", "
+    assert repr(Tensor(np.arange(6.0) / 3)) == "Tensor([0.    , 0.3333, 0.6667, 1.    , 1.3333, 1.6667])"
+    assert repr(Tensor(np.arange(7.0))) == "Tensor(<array of shape (7,)>)"
+    assert repr(Tensor(1 / 3)) == "Tensor(0.333333)"
