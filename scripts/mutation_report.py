@@ -54,7 +54,7 @@ _NAMING_CALL = re.compile(
     r"check_finite_output|check_callback_output|check_random_state|check_binary_labels|check_class_labels|"
     r"encode_labels|check_n_features"
     # differences/numeric: `where` and `name` label the point or the function in messages
-    r"|_evaluate|_step|_steps|_best_step"
+    r"|_evaluate|_step|_steps|_best_step|_call"
     # probability: the name of the argument or event in messages
     r"|_exact|_fractions|_holds"
     # optim: the name of the argument in messages
