@@ -25,7 +25,8 @@ The table counts, per module:
   part of an error or warning message (see ``message_only``); nothing should
   pin a message's wording, so these count like equivalents.
 
-rate = killed / (mutants - equivalent - message).
+rate = killed / (mutants - equivalent - message - not run); "not run" are
+mutants an interrupted run has not tested yet.
 """
 
 from __future__ import annotations
@@ -187,8 +188,8 @@ def report(show_survivors: list[str]) -> int:
         rows.append((path, len(codes), count))
 
     total = Counter()
-    print("| module | mutants | killed | survived | equivalent | message | rate |")
-    print("|---|---:|---:|---:|---:|---:|---:|")
+    print("| module | mutants | killed | survived | equivalent | message | not run | rate |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
     for path, n, c in rows:
         total.update(c)
         total["mutants"] += n
@@ -204,7 +205,8 @@ def report(show_survivors: list[str]) -> int:
 def _row(label: str, n: int, c: Counter) -> str:
     counted = n - c["equivalent"] - c["message"] - c["unchecked"]
     rate = f"{100 * c['killed'] / counted:.1f}%" if counted else "-"
-    return f"| {label} | {n} | {c['killed']} | {c['survived']} | {c['equivalent']} | {c['message']} | {rate} |"
+    return (f"| {label} | {n} | {c['killed']} | {c['survived']} | {c['equivalent']} | {c['message']} "
+            f"| {c['unchecked']} | {rate} |")
 
 
 def main() -> int:
