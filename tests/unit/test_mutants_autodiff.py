@@ -44,6 +44,8 @@ def test_dual_log_below_one_and_relu_around_zero():
 def test_operations_name_their_node(fn, op):
     node = fn(Tensor(1.0))
     assert node.op == op and f"op='{op}'" in repr(node)
+    assert Tensor([1.0, 2.0]).sum().op == "sum"
+    assert (Tensor([[1.0, 2.0]]) @ Tensor([[1.0], [1.0]])).op == "matmul"
     loss = softmax_cross_entropy(Tensor(np.zeros((2, 3))), [0, 1])
     assert loss.op == "softmax_cross_entropy"
     assert float(loss.data) == pytest.approx(math.log(3))  # uniform over 3 classes
