@@ -85,7 +85,8 @@ def mul(a: TensorLike, b: TensorLike) -> Tensor:
     out = Tensor(a.data * b.data, (a, b), "mul")
 
     def _backward() -> None:  # d(ab)/da = diag(b): multiply by b, no matrix formed
-        assert out.grad is not None and a.grad is not None and b.grad is not None  # set by backward()
+        # backward() has set every grad before it runs a step
+        assert out.grad is not None and a.grad is not None and b.grad is not None
         a.grad += unbroadcast(out.grad * b.data, a.shape)
         b.grad += unbroadcast(out.grad * a.data, b.shape)
 
