@@ -65,13 +65,19 @@ def _binary_cross_entropy_with_logits(y: NDArray[np.float64], z: NDArray[np.floa
         return float(np.mean(np.maximum(z, 0.0) - y * z + np.log1p(np.exp(-np.abs(z)))))
 
 
+def _cross_entropy_from_log_probabilities(Y: NDArray[np.float64], logp: NDArray[np.float64]) -> float:
+    r"""Mean over rows of :math:`-\sum_j Y_{ij} \log p_{ij}`, terms with :math:`Y_{ij} = 0` counting 0."""
+    with np.errstate(over="ignore", invalid="ignore"):  # checked by the callers
+        return float(-np.sum(np.where(Y != 0, Y * logp, 0.0)) / logp.shape[0])
+
+
 def _cross_entropy_with_logits(Y: NDArray[np.float64], Z: NDArray[np.float64]) -> float:
     r"""Mean over rows of :math:`-\sum_j Y_{ij} \log\operatorname{softmax}(Z_i)_j`.
 
     Terms with :math:`Y_{ij} = 0` count as 0 even where the log-probability
     underflows to :math:`-\infty` (so 0 * -inf never makes a NaN).
     """
-    return _cross_entropy_with_logits_and_gradient(Y, Z)[0]
+    return _cross_entropy_from_log_probabilities(Y, _log_softmax(Z))
 
 
 def _cross_entropy_with_logits_and_gradient(
@@ -80,11 +86,11 @@ def _cross_entropy_with_logits_and_gradient(
     r""":func:`_cross_entropy_with_logits` and its gradient :math:`(\operatorname{softmax}(Z) - Y)/n`.
 
     Both from one log-softmax of the logits (softmax = exp of it): the
-    kernel softmax regression and the MLP's softmax output train with.
+    kernel softmax regression and autodiff's softmax cross-entropy use.
     """
+    logp = _log_softmax(Z)
+    loss = _cross_entropy_from_log_probabilities(Y, logp)
     with np.errstate(over="ignore", invalid="ignore"):  # checked by the callers
-        logp = _log_softmax(Z)
-        loss = float(-np.sum(np.where(Y != 0, Y * logp, 0.0)) / Z.shape[0])
         dZ: NDArray[np.float64] = np.exp(logp)
         dZ -= Y
         dZ /= Z.shape[0]

@@ -520,7 +520,11 @@ def _train(
         dWs, dbs = _backward(As, Ws, _output_delta(As[-1], Yb, output, 1.0 / Xb.shape[0]),
                              activation)
         previous[:] = [As, Zs, dWs]
-        return np.concatenate([g.ravel() for pair in zip(dWs, dbs, strict=True) for g in pair])
+        flat = np.empty(offsets[-1])  # the gradient in theta's layout: W1, b1, W2, ...
+        for l in range(L):
+            flat[offsets[2 * l]:offsets[2 * l + 1]] = dWs[l].ravel()
+            flat[offsets[2 * l + 1]:offsets[2 * l + 2]] = dbs[l]
+        return flat
 
     theta0 = np.concatenate([params[f"{name}{l}"].ravel() for l in range(1, L + 1) for name in "Wb"])
     try:

@@ -204,15 +204,15 @@ def _iterate(
     record_value()
     for k in range(max_iter + 1):
         r = _call(residual, x, residual_name, x.shape)
-        if not np.isfinite(r).all():
+        with np.errstate(over="ignore", invalid="ignore"):  # a huge finite r: norm inf, no warning
+            norm = float(np.linalg.norm(r))
+        if not np.isfinite(norm) and not np.isfinite(r).all():  # (a finite norm: a finite r)
             if k == 0:
                 raise ValueError(
                     f"{residual_name} is not finite at x0 = {_fmt(x)}; start "
                     f"inside the domain of f"
                 )
             raise diverged(k, f"{residual_name} is not finite at x = {_fmt(x)}")
-        with np.errstate(over="ignore"):  # a huge finite r: its norm is inf, not a warning
-            norm = float(np.linalg.norm(r))
         if norm <= tol:
             return result(
                 True,
@@ -222,7 +222,7 @@ def _iterate(
         if k == max_iter:
             break
         new = step(x, r)
-        if not np.isfinite(new).all() or np.abs(new).max() > bound:
+        if not float(np.abs(new).max()) <= bound:  # (False for inf and NaN too)
             limit = f"{bound:.0e}".replace("e+", "e")  # 1e12 for a start within [-1, 1]
             raise diverged(k + 1, f"x = {_fmt(new)} (|x| > {limit} or not finite)")
         x = new

@@ -165,7 +165,7 @@ def test_backtracking_needs_f_and_a_known_name():
 
 def test_backtracking_gives_up_on_a_wrong_gradient():
     # the "gradient" points uphill: no halving ever lowers f
-    with pytest.raises(DivergenceError, match="no step that lowers f.*reduce learning_rate"):
+    with pytest.raises(DivergenceError, match=r"no step that lowers f.*reduce learning_rate"):
         gradient_descent(lambda x: -2 * x, 1.0, 0.1, f=lambda x: x * x,
                          line_search="backtracking")
 

@@ -183,10 +183,10 @@ def test_hessian_against_numeric_hessian_of_the_loss():
 
 @pytest.mark.parametrize("solver", ["newton", "gd"])
 def test_fit_is_the_package_optimiser_on_the_public_functions(solver):
+    import warnings
+
     from calcnotes.gradient_descent import gradient_descent
     from calcnotes.newton import newton_minimize
-
-    import warnings
 
     loss, grad = theta_fns(X, y, 0.1)
     with warnings.catch_warnings():  # gd: 100 steps stop short of tol, on purpose

@@ -291,7 +291,7 @@ def test_full_batch_fit_is_gradient_descent_on_backward():
     cuts = np.cumsum([0] + [p.size for p in params.values()])
 
     def unflatten(theta):
-        return {k: theta[a:b].reshape(s) for k, a, b, s in zip(names, cuts[:-1], cuts[1:], shapes)}
+        return {k: theta[a:b].reshape(s) for k, a, b, s in zip(names, cuts[:-1], cuts[1:], shapes, strict=True)}
 
     def grad(theta):
         P = unflatten(theta)

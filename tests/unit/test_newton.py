@@ -108,7 +108,7 @@ def test_newton_backtracking_by_hand():
 
 def test_newton_backtracking_refuses_an_uphill_step():
     # at a maximum's side the Hessian is negative: the Newton step goes uphill
-    with pytest.raises(ValueError, match="does not point downhill.*not positive definite"):
+    with pytest.raises(ValueError, match=r"does not point downhill.*not positive definite"):
         newton_minimize(lambda x: -2 * x, lambda x: -2.0, 1.0, f=lambda x: -x * x,
                         line_search="backtracking")
     with pytest.raises(ValueError, match="pass the objective as f="):
