@@ -18,17 +18,15 @@ from __future__ import annotations
 
 import json
 import platform
-import sys
 from pathlib import Path
 
 import numpy as np
 import torch
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
-from calcnotes.autodiff import Tensor, softmax_cross_entropy  # noqa: E402
-from calcnotes.mlp import init_params  # noqa: E402
+from calcnotes.autodiff import Tensor, softmax_cross_entropy
+from calcnotes.mlp import init_params
 
 RTOL, ATOL = 1e-12, 1e-15
 rng = np.random.default_rng(0)

@@ -17,12 +17,12 @@ n/a            the function is newer than the checkout (ImportError)
 
 Usage::
 
-    .venv/bin/python benchmarks/fuzz_api.py                  # this checkout
-    git archive HEAD~5 calcnotes | tar -x -C /tmp/before     # an older one
-    .venv/bin/python benchmarks/fuzz_api.py --package /tmp/before
+    .venv/bin/python benchmarks/fuzz_api.py                          # this checkout
+    git archive HEAD~5 calcnotes | tar -x -C /tmp/before             # an older one
+    PYTHONPATH=/tmp/before .venv/bin/python benchmarks/fuzz_api.py
 
-The cases always come from this checkout's test file; ``--package`` only
-changes which ``calcnotes`` answers them.
+The cases always come from this checkout's test file; ``PYTHONPATH`` only
+changes which ``calcnotes`` answers them (the report names the one it used).
 """
 
 from __future__ import annotations
@@ -83,15 +83,12 @@ def classify(case, seconds: float) -> tuple[str, str]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--package", type=Path, default=ROOT,
-                        help="folder that contains the calcnotes package to test")
     parser.add_argument("--timeout", type=float, default=20.0, help="seconds per case")
     parser.add_argument("--memory-gib", type=float, default=6.0, help="address-space limit")
     parser.add_argument("--json", type=Path, help="write every case's outcome here")
     parser.add_argument("-v", "--verbose", action="store_true", help="list every case not 'clear'")
     args = parser.parse_args()
 
-    sys.path.insert(0, str(args.package.resolve()))
     limit = int(args.memory_gib * 2**30)
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     spec = importlib.util.spec_from_file_location("fuzz_cases", ROOT / "tests" / "unit" / "test_fuzz_api.py")

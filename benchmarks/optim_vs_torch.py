@@ -20,16 +20,14 @@ from __future__ import annotations
 
 import json
 import platform
-import sys
 from pathlib import Path
 
 import numpy as np
 import torch
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
-from calcnotes.optim import (  # noqa: E402
+from calcnotes.optim import (
     CosineDecay,
     ExponentialDecay,
     InverseTimeDecay,

@@ -27,14 +27,13 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
-import calcnotes  # noqa: E402
-from calcnotes.activations import sigmoid, sigmoid_derivative  # noqa: E402
-from calcnotes.differences import central_difference, complex_step  # noqa: E402
-from calcnotes.logistic_regression import LogisticRegression  # noqa: E402
-from calcnotes.mlp import MLP, backward, forward, init_params  # noqa: E402
-from calcnotes.softmax_regression import SoftmaxRegression  # noqa: E402
+import calcnotes
+from calcnotes.activations import sigmoid, sigmoid_derivative
+from calcnotes.differences import central_difference, complex_step
+from calcnotes.logistic_regression import LogisticRegression
+from calcnotes.mlp import MLP, backward, forward, init_params
+from calcnotes.softmax_regression import SoftmaxRegression
 
 SEED = 0
 
