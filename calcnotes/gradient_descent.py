@@ -57,7 +57,8 @@ def _armijo(
     non-finite trial values count as too high. Raises DivergenceError after
     `MAX_HALVINGS` halvings, or once the step no longer moves x, naming `fix`.
     """
-    fx = _call(f, x, "f(x)", ()).item()
+    known = f.last_value(x) if isinstance(f, _Remembered) else None  # f(x), just recorded
+    fx = known if known is not None else _call(f, x, "f(x)", ()).item()
     allowance = ROUNDING * abs(fx)  # for the first trial only: the halvings must descend
     for _ in range(MAX_HALVINGS + 1):
         with np.errstate(over="ignore", invalid="ignore"):
