@@ -37,3 +37,25 @@ def test_derivative_order_at_most_1000():
     assert derivative(x**2, x, 1000) == 0
     with pytest.raises(ValueError, match="n"):
         derivative(x**2, x, 1001)
+
+
+def test_to_numpy_broadcasts_constants_and_keeps_complex_values():
+    from calcnotes.symbolic import to_numpy
+
+    x = sp.Symbol("x")
+    three = to_numpy(sp.Integer(3), [x])
+    np.testing.assert_array_equal(three(np.array([1.0, 2.0])), [3.0, 3.0])  # a constant, one per point
+    value = to_numpy(sp.I * x, [x])(2.0)
+    assert complex(value) == 2j  # i * 2, not its real part
+    f = to_numpy(x**2, [x])
+    assert "x**2" in f.__doc__ and "(x)" in f.__doc__
+
+
+def test_to_numpy_non_finite_matrix_entry_at_one_point():
+    from calcnotes.symbolic import to_numpy
+
+    x = sp.Symbol("x")
+    f = to_numpy(sp.Matrix([1 / x, x]), [x])
+    np.testing.assert_array_equal(f(2.0), [0.5, 2.0])
+    with pytest.raises(ValueError, match="not finite"):
+        f(0.0)  # 1/0

@@ -75,3 +75,27 @@ def test_simulate_urn_ball_limit_is_inclusive(monkeypatch):
         simulate_urn({"r": 11}, draws=1, n_trials=1)
     with pytest.raises(ValueError, match="n_trials"):
         simulate_urn({"r": 10}, draws=1, n_trials=6)
+
+
+def test_outcome_count_by_hand():
+    from calcnotes.probability import _count_outcomes, urn_space
+
+    # 2 red, 3 blue, 2 draws: sequences rr, rb, br, bb; multisets {rr, rb, bb}
+    assert _count_outcomes({"r": 2, "b": 3}, 2, True) == 4
+    assert _count_outcomes({"r": 2, "b": 3}, 2, False) == 3
+    # 1 red, 3 blue, 3 draws: sequences bbb, rbb, brb, bbr; multisets {bbb, rbb}
+    assert _count_outcomes({"r": 1, "b": 3}, 3, True) == 4
+    assert _count_outcomes({"r": 1, "b": 3}, 3, False) == 2
+    for counts, draws in [({"r": 2, "b": 3}, 2), ({"r": 1, "b": 3}, 3), ({"r": 2, "g": 1, "b": 2}, 3)]:
+        for ordered in (True, False):
+            assert _count_outcomes(counts, draws, ordered) == len(urn_space(counts, draws, ordered=ordered))
+
+
+def test_outcome_limit_is_inclusive(monkeypatch):
+    from calcnotes.probability import urn_space
+
+    monkeypatch.setattr("calcnotes.probability.MAX_OUTCOMES", 4)
+    assert len(urn_space({"r": 2, "b": 3}, 2)) == 4  # rr, rb, br, bb: exactly the limit
+    monkeypatch.setattr("calcnotes.probability.MAX_OUTCOMES", 3)
+    with pytest.raises(ValueError, match="ordered=False"):
+        urn_space({"r": 2, "b": 3}, 2)
