@@ -61,8 +61,7 @@ def _armijo(
     fx = known if known is not None else _call(f, x, "f(x)", ()).item()
     allowance = ROUNDING * abs(fx)  # for the first trial only: the halvings must descend
     for _ in range(MAX_HALVINGS + 1):
-        with np.errstate(over="ignore", invalid="ignore"):
-            trial: Floats = x + t * direction
+        trial: Floats = x + t * direction  # (inside _iterate's errstate: no warning)
         if np.array_equal(trial, x):
             break  # the step is below the resolution of x: stalled
         if np.isfinite(trial).all():

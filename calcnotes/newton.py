@@ -86,9 +86,8 @@ def _descent_direction(
             f"Hessian is not finite at x={_fmt(x)}; Newton's method cannot "
             f"take a step here: {fix}"
         )
-    try:
-        with np.errstate(all="ignore"):  # a non-finite step is refused below
-            step: np.ndarray = -g / M if x.ndim == 0 else -np.linalg.solve(M, g)
+    try:  # (inside _iterate's errstate: a non-finite step is refused below)
+        step: np.ndarray = -g / M if x.ndim == 0 else -np.linalg.solve(M, g)
     except np.linalg.LinAlgError:
         raise ValueError(
             f"Hessian is singular at x={_fmt(x)}; Newton's method cannot take "

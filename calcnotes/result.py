@@ -87,9 +87,13 @@ def _fmt(x: np.ndarray) -> str:
 
 
 def _call(fn: Callable[[Floats], object], x: Floats, name: str, shape: tuple[int, ...]) -> Floats:
-    """``fn(x)`` as a float array of `shape` (NaN allowed: callers decide)."""
-    with np.errstate(all="ignore"):  # non-finite values are handled by callers
-        raw = fn(x.copy())  # a copy: fn must not edit x
+    """``fn(x)`` as a float array of `shape` (NaN allowed: callers decide).
+
+    Called inside :func:`_iterate`, whose ``np.errstate(all="ignore")``
+    keeps overflows in `fn` from warning: non-finite values are handled by
+    the callers.
+    """
+    raw = fn(x.copy())  # a copy: fn must not edit x
     out = check_callback_output(raw, name)
     if out.shape == shape:
         return out
@@ -210,39 +214,39 @@ def _iterate(
             raise diverged(steps + 1, f"f(x) = {v:.3g} at x = {_fmt(x)}")
         values.append(v)
 
-    record_value()
-    for k in range(max_iter + 1):
-        r = _call(residual, x, residual_name, x.shape)
-        with np.errstate(over="ignore", invalid="ignore"):  # a huge finite r: norm inf, no warning
-            norm = float(np.linalg.norm(r))
-        if not np.isfinite(norm) and not np.isfinite(r).all():  # (a finite norm: a finite r)
-            if k == 0:
-                raise ValueError(
-                    f"{residual_name} is not finite at x0 = {_fmt(x)}; start "
-                    f"inside the domain of f"
-                )
-            raise diverged(k, f"{residual_name} is not finite at x = {_fmt(x)}")
-        if norm <= tol:
-            return result(
-                True,
-                f"converged: ||{residual_name}|| = {norm:.3g} <= tol = {tol:g} "
-                f"after {k} iterations",
-            )
-        if k == max_iter:
-            break
-        new = step(x, r)
-        if not float(np.abs(new).max()) <= bound:  # (False for inf and NaN too)
-            limit = f"{bound:.0e}".replace("e+", "e")  # 1e12 for a start within [-1, 1]
-            raise diverged(k + 1, f"x = {_fmt(new)} (|x| > {limit} or not finite)")
-        x = new
-        if not keep_path and len(path) == 2:
-            path.pop()
-        path.append(x)
-        steps += 1
+    with np.errstate(all="ignore"):  # overflows in the callbacks: caught by the checks below
         record_value()
-    return result(
-        False,
-        f"did not converge in max_iter={max_iter} iterations "
-        f"(||{residual_name}|| = {norm:.3g} > tol = {tol:g}); increase "
-        f"max_iter or tol",
-    )
+        for k in range(max_iter + 1):
+            r = _call(residual, x, residual_name, x.shape)
+            norm = float(np.linalg.norm(r))  # a huge finite r: inf
+            if not np.isfinite(norm) and not np.isfinite(r).all():  # (a finite norm: a finite r)
+                if k == 0:
+                    raise ValueError(
+                        f"{residual_name} is not finite at x0 = {_fmt(x)}; start "
+                        f"inside the domain of f"
+                    )
+                raise diverged(k, f"{residual_name} is not finite at x = {_fmt(x)}")
+            if norm <= tol:
+                return result(
+                    True,
+                    f"converged: ||{residual_name}|| = {norm:.3g} <= tol = {tol:g} "
+                    f"after {k} iterations",
+                )
+            if k == max_iter:
+                break
+            new = step(x, r)
+            if not float(np.abs(new).max()) <= bound:  # (False for inf and NaN too)
+                limit = f"{bound:.0e}".replace("e+", "e")  # 1e12 for a start within [-1, 1]
+                raise diverged(k + 1, f"x = {_fmt(new)} (|x| > {limit} or not finite)")
+            x = new
+            if not keep_path and len(path) == 2:
+                path.pop()
+            path.append(x)
+            steps += 1
+            record_value()
+        return result(
+            False,
+            f"did not converge in max_iter={max_iter} iterations "
+            f"(||{residual_name}|| = {norm:.3g} > tol = {tol:g}); increase "
+            f"max_iter or tol",
+        )
