@@ -59,3 +59,21 @@ def test_to_numpy_non_finite_matrix_entry_at_one_point():
     np.testing.assert_array_equal(f(2.0), [0.5, 2.0])
     with pytest.raises(ValueError, match="not finite"):
         f(0.0)  # 1/0
+
+
+def test_remembered_answers_the_same_point_from_memory():
+    # the docstring: the second call at the same point is answered from memory
+    from calcnotes.result import _Remembered
+
+    calls = []
+
+    def fn(x):
+        calls.append(x.copy())
+        return float(np.sum(x**2))
+
+    r = _Remembered(fn)
+    x = np.array([1.0, 2.0])
+    assert r(x) == 5.0 and r(x.copy()) == 5.0
+    assert len(calls) == 1
+    assert r(np.array([1.0, 3.0])) == 10.0 and len(calls) == 2   # another point: computed
+    assert r(np.array([[1.0, 3.0]])) == 10.0 and len(calls) == 3  # same numbers, another shape
