@@ -124,7 +124,8 @@ def _mutmut(*args: str) -> int:
 
 
 def _module_pattern(path: str) -> str:
-    return path.removesuffix(".py").removesuffix("/__init__").replace("/", ".") + ".*"
+    """mutmut's names are module.x_function__mutmut_N (module.xǁClassǁmethod__mutmut_N)."""
+    return path.removesuffix(".py").removesuffix("/__init__").replace("/", ".") + ".x*"
 
 
 def _diff_lines(name: str, path: str) -> tuple[list[str], list[str]]:
