@@ -33,13 +33,16 @@ answer. That rule is sequential by nature, so ``fit`` loops over samples;
 everything else is vectorised.
 
 Unlike the other models, ``fit`` does not hand the criterion to
-:func:`~calcnotes.gradient_descent.gradient_descent`: the criterion is
-piecewise linear, so its gradient does not vanish at a minimum (it is
-constant on each piece and jumps between them) and the optimiser's stopping
-test :math:`\lVert\nabla L\rVert \le` tol would never hold; a fixed step
-on the full-batch gradient can cycle without ever separating the classes.
-The online rule instead stops on its own test, an epoch without a mistake,
-which the perceptron convergence theorem guarantees for separable data.
+:func:`~calcnotes.gradient_descent.gradient_descent`. The criterion is
+piecewise linear, not smooth: no Hessian, no line search, and a full-batch
+gradient step is the *batch* perceptron, a different algorithm with other
+iterates than the online rule the notes teach. The online rule is a
+stochastic gradient step on one sample, but its stopping test is an epoch
+without a mistake, not a small gradient (one sample's gradient is 0 whenever
+that sample is right), and running each one-sample update through the
+optimiser's loop would add its per-step checks (some ten microseconds) to
+an update of a few microseconds.
+
 The labels go through the classifiers' one class check
 (``Classifier._classes_and_codes``) all the same.
 """
