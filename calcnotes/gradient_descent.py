@@ -55,21 +55,31 @@ def _armijo(
 
     ``slope`` is the directional derivative :math:`\nabla f^\top d < 0`;
     non-finite trial values count as too high. Raises DivergenceError after
-    `MAX_HALVINGS` halvings, or once the step no longer moves x, naming `fix`.
+    `MAX_HALVINGS` halvings, or once the step no longer moves x, naming `fix`;
+    but if no trial changed f beyond rounding (f is flat in float64 there),
+    the first trial is taken.
     """
     known = f.last_value(x) if isinstance(f, _Remembered) else None  # f(x), just recorded
     fx = known if known is not None else _call(f, x, "f(x)", ()).item()
     allowance = ROUNDING * abs(fx)  # for the first trial only: the halvings must descend
+    first: Floats | None = None
+    flat = True  # every trial left f as it was, to rounding: f is flat here in float64
     for _ in range(MAX_HALVINGS + 1):
         trial: Floats = x + t * direction  # (inside _iterate's errstate: no warning)
         if np.array_equal(trial, x):
             break  # the step is below the resolution of x: stalled
-        if np.isfinite(trial).all():
-            value = _call(f, trial, "f(x)", ()).item()
-            if np.isfinite(value) and value <= fx + ARMIJO * t * slope + allowance:
-                return trial
+        first = trial if first is None else first
+        value = _call(f, trial, "f(x)", ()).item() if np.isfinite(trial).all() else np.inf
+        if np.isfinite(value) and value <= fx + ARMIJO * t * slope + allowance:
+            return trial
+        flat = flat and abs(value - fx) <= ROUNDING * abs(fx)
         t /= 2
         allowance = 0.0
+    if flat and first is not None:
+        # Near a minimum f can stop changing in float64 (sqrt(1 + x^2) - 1 is 0 for
+        # |x| < 1e-8) while the gradient is still above tol: no trial can show the
+        # decrease Armijo asks for, and none raises f. The first trial is taken.
+        return first
     raise DivergenceError(
         f"the line search found no step that lowers f from x = "
         f"{np.array2string(np.asarray(x), precision=6)} (halving the first trial step "

@@ -121,3 +121,30 @@ def test_newton_backtracking_takes_full_steps_on_a_quadratic():
                              f=lambda x: 0.5 * x @ H @ x - x.sum(), line_search="backtracking")
     assert result.n_iter == 1
     np.testing.assert_allclose(result.x, [0.2, 0.4])
+
+
+def test_backtracking_newton_reaches_a_minimum_where_f_is_flat_in_float64():
+    # h(p) = sqrt(1 + x^2) + sqrt(1 + y^2) - 2 has its minimum 0 at the origin (each
+    # term is >= 1, with equality only at 0). From (2, 0.5) the full Newton step
+    # (-x^3 per coordinate) overshoots, so the search halves it; near 0, h is exactly
+    # 0.0 in float64 (1 + x^2 rounds to 1 for |x| < 1e-8) while |grad h| = |x| is
+    # still above tol, so no trial can show Armijo's decrease: the step is taken anyway.
+    def h(p):
+        return float(np.sqrt(1 + p[0] ** 2) + np.sqrt(1 + p[1] ** 2) - 2)
+
+    def grad(p):
+        return p / np.sqrt(1 + p**2)
+
+    def hess(p):
+        return np.diag((1 + p**2) ** -1.5)
+
+    result = newton_minimize(grad, hess, [2.0, 0.5], f=h, line_search="backtracking")
+    assert result.converged
+    assert np.allclose(result.x, 0.0, atol=1e-10)
+
+
+def test_backtracking_newton_still_refuses_a_wrong_gradient():
+    # f = x^2 with the gradient's sign flipped: every Newton step goes uphill.
+    with pytest.raises(DivergenceError, match="gradient or the Hessian is probably wrong"):
+        newton_minimize(lambda x: -2 * x, lambda x: np.array([[2.0]]), [1.0],
+                        f=lambda x: float(x[0] ** 2), line_search="backtracking")
