@@ -138,3 +138,15 @@ def test_tensor_repr_shows_up_to_six_numbers():
     assert repr(Tensor(np.arange(6.0) / 3)) == "Tensor([0.    , 0.3333, 0.6667, 1.    , 1.3333, 1.6667])"
     assert repr(Tensor(np.arange(7.0))) == "Tensor(<array of shape (7,)>)"
     assert repr(Tensor(1 / 3)) == "Tensor(0.333333)"
+
+
+def test_broadcast_size_one_axis_gets_the_summed_gradient():
+    # x of shape (1,) broadcast against y of shape (2,): d sum(x + y) / dx = 2, dy = [1, 1]
+    x, y = Tensor([1.0]), Tensor([1.0, 2.0])
+    (x + y).sum().backward()
+    np.testing.assert_array_equal(x.grad, [2.0])
+    np.testing.assert_array_equal(y.grad, [1.0, 1.0])
+    # (2, 1) against (2, 3): each row of the column gets the sum over its 3 columns
+    c, M = Tensor([[1.0], [2.0]]), Tensor(np.ones((2, 3)))
+    (c * M).sum().backward()
+    np.testing.assert_array_equal(c.grad, [[3.0], [3.0]])
