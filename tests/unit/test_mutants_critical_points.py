@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import sympy as sp
 
 from calcnotes.critical_points import second_derivative_test
 
@@ -33,3 +34,50 @@ def test_symmetry_tolerance_scales_with_the_entries():
     # entries of size 1: the bound is 1e-8, and 1.5e-8 is beyond it
     with pytest.raises(ValueError, match="not symmetric"):
         second_derivative_test(np.array([[1.0, 1.5e-8], [0.0, 1.0]]))
+
+
+# _numeric_roots (critical_points(..., interval=(a, b))): zeros of g in the open interval (a, b)
+# from sign changes on a grid of 4001 points refined by bisection, and touching zeros.
+# On (0, 4000) the grid is the integers 0..4000, exactly.
+
+
+def _roots(g, a, b):
+    from calcnotes.critical_points import _numeric_roots
+
+    return [float(r) for r in _numeric_roots(g, X, a, b)]
+
+
+X = sp.Symbol("x")
+
+
+def test_a_zero_on_a_grid_point_is_found_once():
+    assert _roots(X - 1000, 0, 4000) == [1000.0]
+
+
+def test_bisection_reaches_the_zero_to_the_last_bit():
+    # g = 1/3 - x is positive (below 1) before its zero: the bracket must follow the sign
+    (r,) = _roots(sp.Rational(1, 3) - X, 0, 1)
+    assert abs(r - 1 / 3) <= 2 * np.spacing(1 / 3)
+    # 1000.25 is hit exactly by the second halving of [1000, 1001]
+    assert _roots(X - sp.Float(1000.25), 0, 4000) == [1000.25]
+
+
+def test_a_touching_zero_between_grid_points_is_found():
+    # g = (x - 1000.001)^2 >= 0 never changes sign; |g| is least at the grid point 1000
+    # (1e-6, far below 1e-8 * max|g| ~ 0.09)
+    (r,) = _roots((X - sp.Float(1000.001)) ** 2, 0, 4000)
+    assert abs(r - 1000.001) <= 1.0
+
+
+def test_zeros_at_the_ends_are_outside_the_open_interval():
+    assert _roots(X, 0, 10) == []
+    assert _roots(X - 10, 0, 10) == []
+    assert _roots((X - 2) * (X - 10), 0, 10) == [2.0]
+
+
+@pytest.mark.parametrize("interval", [(0, float("inf")), (float("-inf"), 1), (1, 1), (2, 1)])
+def test_interval_must_be_finite_with_a_below_b(interval):
+    from calcnotes.critical_points import critical_points
+
+    with pytest.raises(ValueError, match="finite numbers with a < b"):
+        critical_points(sp.cos(X) + X**2, [X], interval=interval)
