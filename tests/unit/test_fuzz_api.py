@@ -39,9 +39,10 @@ from calcnotes.linear_regression import (
     closed_form_simple,
     mse_loss,
     mse_loss_gradient,
+    mse_loss_hessian,
     normal_equations,
 )
-from calcnotes.logistic_regression import LogisticRegression, log_loss, log_loss_gradient
+from calcnotes.logistic_regression import LogisticRegression, log_loss, log_loss_gradient, log_loss_hessian
 from calcnotes.losses import (
     binary_cross_entropy,
     binary_cross_entropy_with_logits,
@@ -71,7 +72,7 @@ from calcnotes.probability import (
     urn_space,
 )
 from calcnotes.result import DivergenceError
-from calcnotes.softmax_regression import SoftmaxRegression, softmax_regression_loss
+from calcnotes.softmax_regression import SoftmaxRegression, softmax_regression_hessian, softmax_regression_loss
 from calcnotes.symbolic import derivative, gradient, hessian, is_equal, jacobian, to_numpy
 
 
@@ -364,6 +365,20 @@ BAD = [
     Bad("forward-overflow", lambda: mlp.forward([[1e308, 1e308]], {"W1": [[10.0], [10.0]], "b1": [0.0]}, output="identity"), ValueError, OVERFLOW),
     Bad("mlp-loss-overflow", lambda: mlp.loss([1], [[1e308, -1e308]]), ValueError, OVERFLOW),
     Bad("mlp-loss-sigmoid-label", lambda: mlp.loss([[2.0]], [[0.0]], output="sigmoid"), ValueError, r"\[0, 1\]"),
+    # The optimisers' line search and the models' Hessians (issue 13, item 2).
+    Bad("gd-line-search-name", lambda: gradient_descent(lambda t: 2 * t, 1.0, 0.1, line_search="armijo"), ValueError, r"line_search must be one of 'backtracking'"),
+    Bad("gd-line-search-int", lambda: gradient_descent(lambda t: 2 * t, 1.0, 0.1, line_search=1), ValueError, r"line_search must be one of"),
+    Bad("gd-line-search-no-f", lambda: gradient_descent(lambda t: 2 * t, 1.0, 0.1, line_search="backtracking"), ValueError, r"pass the objective as f="),
+    Bad("gd-line-search-f-nan", lambda: gradient_descent(lambda t: 2 * t, 1.0, 0.1, f=lambda t: math.nan, line_search="backtracking"), ValueError, r"not finite.*domain of f"),
+    Bad("gd-keep-path-str", lambda: gradient_descent(lambda t: 2 * t, 1.0, 0.1, keep_path="no"), TypeError, r"keep_path must be True or False"),
+    Bad("newton-line-search-name", lambda: newton_minimize(lambda v: 2 * v, lambda v: 2 * np.eye(1), [1.0], line_search="wolfe"), ValueError, r"line_search must be one of"),
+    Bad("newton-line-search-no-f", lambda: newton_minimize(lambda v: 2 * v, lambda v: 2 * np.eye(1), [1.0], line_search="backtracking"), ValueError, r"pass the objective as f="),
+    Bad("newton-keep-path-none", lambda: newton_minimize(lambda v: 2 * v, lambda v: 2 * np.eye(1), [1.0], keep_path=None), TypeError, r"keep_path must be True or False"),
+    Bad("newton-line-search-uphill", lambda: newton_minimize(lambda v: -2 * v, lambda v: 2 * np.eye(1), [1.0], f=lambda v: float(v[0] ** 2), line_search="backtracking"), DivergenceError, r"probably wrong"),
+    Bad("mse-hessian-samples", lambda: mse_loss_hessian([[1.0], [2.0]], [1.0], [0.0], 0.0), ValueError, r"same number of samples"),
+    Bad("mse-hessian-nan", lambda: mse_loss_hessian([[math.nan], [2.0]], [1.0, 2.0], [0.0], 0.0), ValueError, r"NaN.*impute"),
+    Bad("log-loss-hessian-w", lambda: log_loss_hessian([[1.0], [2.0]], [0, 1], [1.0, 2.0], 0.0), ValueError, r"one weight per column"),
+    Bad("softmax-hessian-labels", lambda: softmax_regression_hessian([[1.0], [2.0]], [0, 0.5], np.zeros((1, 2)), np.zeros(2)), ValueError, r"integer class labels"),
 ]
 
 
@@ -414,6 +429,13 @@ GOOD = [
          lambda n: n == math.comb(9 + 9 - 1, 9)),  # multisets of 9 from 9 colours
     Good("gd-start-beyond-1e12", lambda: gradient_descent(lambda t: 2 * t, 1e13, 0.25, max_iter=200).x,
          _close(0.0, atol=1e-6)),
+    # sqrt(1 + x^2) + sqrt(1 + y^2) - 2 is 0.0 in float64 for |x|, |y| < 1e-8, where the
+    # gradient is still above tol: the line search used to call the gradient wrong.
+    Good("newton-backtracking-flat-minimum",
+         lambda: newton_minimize(lambda p: p / np.sqrt(1 + p**2), lambda p: np.diag((1 + p**2) ** -1.5),
+                                 [2.0, 0.5], f=lambda p: float(np.sum(np.sqrt(1 + p**2)) - 2),
+                                 line_search="backtracking").x,
+         lambda x: np.allclose(x, 0.0, atol=1e-10)),
 ]
 
 
