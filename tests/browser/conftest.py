@@ -40,8 +40,20 @@ CHROMIUM_ARGS = [
 ]
 ARTIFACTS = ROOT / "test-artifacts" / "screenshots"
 AXE_REPORTS = ROOT / "test-artifacts" / "axe"
-AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.js"  # the readable build: _fast_exclude patches it by name
 PHONE_WIDTH = 390
+
+
+# The longest browser tests go first among them (longest-first keeps two workers busy to
+# the end): left to their file order, the book's print (about a minute) could start last
+# and run alone. tryfirst: before tests/conftest.py's stable sort puts the site's tests
+# after the others, which keeps this order among them.
+_LONGEST = ("test_book_pdf.py::", "test_keyboard_reaches_every_control", "[errata/]")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items):
+    items.sort(key=lambda item: not any(mark in item.nodeid for mark in _LONGEST))
 
 
 def _require_browser() -> None:
@@ -192,8 +204,14 @@ _AXE_RUN = r"""async rules => {
 # Material's own palette switch, minus the localStorage write (the suite shares one
 # context: the next page must still open light): the scheme on <body>, with transitions
 # off while it changes (data-md-color-switching), then two frames for styles to apply.
+# Already in that scheme (a page opens light), nothing changes: what is moving is taken to
+# its end state (the switch restyled the whole page three times: up to 1.7 s a page).
 _SET_SCHEME = r"""async scheme => {
   const body = document.body;
+  if (body.getAttribute("data-md-color-scheme") === scheme) {
+    for (const a of document.getAnimations()) { try { a.finish(); } catch {} }
+    return scheme;
+  }
   body.setAttribute("data-md-color-switching", "");
   body.setAttribute("data-md-color-scheme", scheme);
   await new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)));
@@ -202,9 +220,10 @@ _SET_SCHEME = r"""async scheme => {
   return body.getAttribute("data-md-color-scheme");
 }"""
 
-_PAGE_WIDTH = r"""async () => {
+_PAGE_WIDTH = r"""async width => {
   await new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)));
   const root = document.documentElement;
+  if (root.scrollWidth <= width) return {scrollWidth: root.scrollWidth, widest: null, right: root.clientWidth};
   // The widest element sticking out of the viewport, to name in a failure.
   let widest = null, right = root.clientWidth;
   for (const e of document.body.querySelectorAll("*")) {
@@ -217,16 +236,57 @@ _PAGE_WIDTH = r"""async () => {
 }"""
 
 
+# axe-core tells whether an element is in the context by testing it against every element
+# of the context's exclude list (``exclude.filter(c => contains(c, node))``), for every
+# element each rule's selector matches: with KaTeX's 400-1000 .katex-html spans excluded,
+# that loop was half of a run on the longest pages (measured: errata 20 s -> 8.6 s, and
+# the same violations). The same list -- the excluded elements that are the element or
+# its ancestors, in document order -- is found here by walking up from the element through
+# a Map of the excluded ones; in shadow DOM it is axe's own loop.
+_AXE_EXCLUDE_LOOP = """      var filterExcluded = exclude.filter(function(candidate) {
+        return _contains(candidate, node);
+      });"""
+_AXE_EXCLUDE_FAST = "      var filterExcluded = __cnExcludedAround(exclude, node, _contains);"
+_EXCLUDED_AROUND = r"""var __cnExcludedAround = (() => {
+  const maps = new WeakMap();  // one per context's exclude list
+  return (exclude, node, contains) => {
+    const loop = () => exclude.filter(candidate => contains(candidate, node));
+    if (node.shadowId || !node.actualNode) return loop();
+    let map = maps.get(exclude);
+    if (map === undefined) {
+      map = exclude.every(c => !c.shadowId && c.actualNode) ? new Map(exclude.map(c => [c.actualNode, c])) : null;
+      maps.set(exclude, map);
+    }
+    if (map === null) return loop();
+    const found = [];
+    for (let e = node.actualNode; e; e = e.parentNode) {
+      if (map.has(e)) found.unshift(map.get(e));
+    }
+    return found;
+  };
+})();
+"""
+
+
+def _fast_exclude(source: str) -> str:
+    """axe-core's source with the exclude test above (fails loudly if axe changed it)."""
+    if source.count(_AXE_EXCLUDE_LOOP) != 1:
+        pytest.fail(f"{AXE_JS}: axe-core's exclude loop is not where tests/browser/conftest.py "
+                    "expects it (new axe-core version?): update _AXE_EXCLUDE_LOOP")
+    return _EXCLUDED_AROUND + source.replace(_AXE_EXCLUDE_LOOP, _AXE_EXCLUDE_FAST)
+
+
 class Axe:
     """axe-core in a loaded page: ``problems(page, name)`` checks both palettes."""
 
     def __init__(self, reports: Path | None = None) -> None:
         self.reports = reports
+        self.source = _fast_exclude(AXE_JS.read_text(encoding="utf-8")) + f"\n//# sourceURL={AXE_JS.name}"
 
     def run(self, page, rules: list[str] | None = None) -> list[dict]:
         """Every violation axe finds in the page as it is now (all rules, or ``rules``)."""
         if not page.evaluate("() => typeof window.axe === 'object'"):
-            page.add_script_tag(path=str(AXE_JS))  # inline from node_modules: no request
+            page.add_script_tag(content=self.source)  # inline from node_modules: no request
         return page.evaluate(_AXE_RUN, rules)
 
     @staticmethod
@@ -271,9 +331,13 @@ def axe() -> Axe:
 _SHOW_SCROLLER = r"""async () => {
   document.querySelector("[data-cn-scroll]")?.scrollIntoView({block: "center"});
   await new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)));
-  // Material swaps the header's title as the page scrolls: let that finish.
-  await Promise.race([Promise.all(document.getAnimations().map(a => a.finished.catch(() => null))),
-                      new Promise(done => setTimeout(done, 1000))]);
+  // Material swaps the header's title as the page scrolls: take that to its end state at
+  // once (waiting for it took up to 1 s a page); one that never ends is waited for up to 1 s.
+  const endless = [];
+  for (const a of document.getAnimations()) {
+    try { a.finish(); } catch { endless.push(a.finished.catch(() => null)); }  // throws if endless
+  }
+  await Promise.race([Promise.all(endless), new Promise(done => setTimeout(done, 1000))]);
 }"""
 
 
@@ -285,7 +349,7 @@ class Phone:
 
     def problems(self, page, name: str) -> list[str]:
         page.set_viewport_size({"width": PHONE_WIDTH, "height": 844})
-        info = page.evaluate(_PAGE_WIDTH)
+        info = page.evaluate(_PAGE_WIDTH, PHONE_WIDTH)
         if self.screenshots:
             # The first formula or table that scrolls in its own box, if any (the site's
             # script marks it), else the top of the page.
