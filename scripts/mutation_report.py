@@ -61,7 +61,9 @@ _NAMING_CALL = re.compile(
     # optim: the name of the argument in messages
     r"|check_fraction|_check_flag"
     # autodiff.dual: the name of the number in messages
-    r"|_real)\("
+    r"|_real"
+    # symbolic: the name of the expression and the hint in messages
+    r"|_sympify|_scalar)\("
 )
 _MESSAGE_LINE = re.compile(r"\braise\b|\bwarnings\.warn\(|Error\(|Warning\(")
 _STRING = re.compile(r"""[rbfu]{0,2}("([^"\\]|\\.)*"|'([^'\\]|\\.)*')""", re.IGNORECASE)
