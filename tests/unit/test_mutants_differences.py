@@ -96,6 +96,7 @@ def test_second_difference_at_a_large_x_is_accurate():
 def test_derivative_estimate_repr_rounds_to_six_digits():
     # numpy's array2string with precision=6: 1.23456789 -> 1.234568, 1e-9 -> 1.e-09
     assert repr(DerivativeEstimate(1.23456789, 1e-9)) == "DerivativeEstimate(value=1.234568, error=1.e-09)"
+    assert repr(DerivativeEstimate(1.0, 0.00123456789)) == "DerivativeEstimate(value=1., error=0.001235)"
     assert repr(DerivativeEstimate(np.array([0.5, 2.0]), np.array([0.0, 0.25]))) == (
         "DerivativeEstimate(value=[0.5 2. ], error=[0.   0.25])"
     )
