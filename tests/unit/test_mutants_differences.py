@@ -12,6 +12,7 @@ import pytest
 from calcnotes.differences import (
     DerivativeEstimate,
     central_difference,
+    complex_step,
     forward_difference,
     richardson_derivative,
     second_difference,
@@ -206,3 +207,26 @@ def test_richardson_max_levels_between_2_and_50(levels, ok):
     else:
         with pytest.raises(ValueError, match="max_levels"):
             richardson_derivative(np.sin, 0.0, max_levels=levels)
+
+
+@pytest.mark.parametrize(
+    ("f", "why"),
+    [
+        (lambda x: None, "returned None"),
+        (lambda x: "a", "returned the string"),
+        # astype(float) of a complex array drops the imaginary part with a ComplexWarning
+        (lambda x: np.asarray(x).astype(float) ** 2, "Casting complex values to real"),
+    ],
+)
+def test_complex_step_names_what_f_did_with_complex_input(f, why):
+    with pytest.raises(TypeError, match=f"f failed on complex input.*{why}"):
+        complex_step(f, 1.0)
+
+
+def test_a_one_element_result_for_a_scalar_x_and_a_constant_f():
+    # f returning shape (1,) for a scalar x is taken as f(x): d/dx x^2 = 4 at 2
+    assert central_difference(lambda x: np.array([x**2]).reshape(1), 2.0) == pytest.approx(4.0, rel=1e-8)
+    assert complex_step(lambda x: np.array([x**2]).reshape(1), 2.0) == 4.0
+    # a constant f may return one number for an array x: derivative 0 everywhere
+    const = lambda x: np.float64(5.0) + 0.0 * np.sum(x)  # noqa: E731
+    np.testing.assert_array_equal(central_difference(const, np.array([1.0, 2.0])), [0.0, 0.0])
