@@ -43,6 +43,16 @@ MAX_HALVINGS = 60
 """Halvings of a step before a line search gives up (2**-60 of the first trial)."""
 
 
+def _check_line_search(line_search: object, f: object) -> str | None:
+    """The checked `line_search` option of gradient_descent and newton_minimize."""
+    if line_search is None:
+        return None
+    checked = check_choice(line_search, "line_search", ("backtracking",))
+    if f is None:
+        raise ValueError("line_search='backtracking' compares values of f: pass the objective as f=...")
+    return checked
+
+
 def _armijo(
     f: Callable[[Floats], object],
     x: Floats,
@@ -160,13 +170,7 @@ def gradient_descent(
     grad = check_callable(grad, "grad")
     learning_rate = check_positive(learning_rate, "learning_rate")
     keep_path = check_bool(keep_path, "keep_path")
-    if line_search is not None:
-        line_search = check_choice(line_search, "line_search", ("backtracking",))
-        if f is None:
-            raise ValueError(
-                "line_search='backtracking' compares values of f: pass the "
-                "objective as f=..."
-            )
+    line_search = _check_line_search(line_search, f)
     objective = None if f is None else _Remembered(check_callable(f, "f"))
     fix = f"reduce learning_rate, currently {learning_rate:g}"
     if line_search is None:

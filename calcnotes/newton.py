@@ -32,8 +32,8 @@ from collections.abc import Callable
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from ._validation import check_bool, check_callable, check_choice
-from .gradient_descent import _armijo
+from ._validation import check_bool, check_callable
+from .gradient_descent import _armijo, _check_line_search
 from .result import OptimizeResult, _call, _fmt, _iterate, _Remembered
 
 Floats = NDArray[np.float64]
@@ -229,13 +229,7 @@ def newton_minimize(
     """
     grad, hess = check_callable(grad, "grad"), check_callable(hess, "hess")
     keep_path = check_bool(keep_path, "keep_path")
-    if line_search is not None:
-        line_search = check_choice(line_search, "line_search", ("backtracking",))
-        if f is None:
-            raise ValueError(
-                "line_search='backtracking' compares values of f: pass the "
-                "objective as f=..."
-            )
+    line_search = _check_line_search(line_search, f)
     objective = None if f is None else _Remembered(check_callable(f, "f"))
     fix = "start elsewhere or use gradient_descent"
     if line_search is None:
