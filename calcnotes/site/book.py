@@ -157,28 +157,26 @@ def print_book(site: Path, out: Path, pages: list[str], *, passes: int = 2, brow
 
 
 def _print(site: Path, out: Path, pages: list[str], passes: int, browser) -> Path:
-    from calcnotes.site.localserver import serve
+    from calcnotes.site.localserver import served
 
     source = site / "book.html"
-    server, url = serve(site)
     footer = ('<div style="font-size:8pt;width:100%;text-align:center;color:#555">'
               '<span class="pageNumber"></span> / <span class="totalPages"></span></div>')
-    try:
-        tab = browser.new_page()
-        starts: dict[str, int] | None = None
-        for k in range(passes):
-            source.write_text(book_html(site, pages, starts), encoding="utf-8")
-            tab.goto(url + "book.html", wait_until="load")
-            tab.evaluate("document.fonts.ready.then(() => true)")
-            tab.pdf(path=str(out), format="A4", print_background=True, outline=True, tagged=True,
-                    display_header_footer=True, header_template="<span></span>", footer_template=footer,
-                    margin={"top": "16mm", "bottom": "18mm", "left": "16mm", "right": "16mm"})
-            if k + 1 < passes:  # the next pass prints the contents with these page numbers
-                toc = re.findall(r'<a href="#book-\d+">(.*?)</a>', source.read_text())
-                starts = _start_pages(out, [html.unescape(_TAG.sub("", m).strip()) for m in toc])
-        tab.close()
-    finally:
-        server.shutdown()
-        server.server_close()
-        source.unlink(missing_ok=True)
+    with served(site) as url:
+        try:
+            tab = browser.new_page()
+            starts: dict[str, int] | None = None
+            for k in range(passes):
+                source.write_text(book_html(site, pages, starts), encoding="utf-8")
+                tab.goto(url + "book.html", wait_until="load")
+                tab.evaluate("document.fonts.ready.then(() => true)")
+                tab.pdf(path=str(out), format="A4", print_background=True, outline=True, tagged=True,
+                        display_header_footer=True, header_template="<span></span>", footer_template=footer,
+                        margin={"top": "16mm", "bottom": "18mm", "left": "16mm", "right": "16mm"})
+                if k + 1 < passes:  # the next pass prints the contents with these page numbers
+                    toc = re.findall(r'<a href="#book-\d+">(.*?)</a>', source.read_text())
+                    starts = _start_pages(out, [html.unescape(_TAG.sub("", m).strip()) for m in toc])
+            tab.close()
+        finally:
+            source.unlink(missing_ok=True)
     return out

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 LOCAL_HOST = "127.0.0.1"
@@ -32,15 +34,20 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         super().do_GET()
 
 
-def serve(directory: Path, site_url: str | None = None) -> tuple[http.server.ThreadingHTTPServer, str]:
-    """Serve ``directory`` on a free port of 127.0.0.1; return (server, base URL).
+@contextlib.contextmanager
+def served(directory: Path, site_url: str | None = None) -> Iterator[str]:
+    """``with served(directory) as url:`` ``directory`` on a free port of 127.0.0.1,
+    stopped when the block ends.
 
     With ``site_url``, sitemap.xml is served with it replaced by the base URL,
-    as if this server were the site's host. Stop it with
-    ``server.shutdown(); server.server_close()``.
+    as if this server were the site's host.
     """
     handler = type("Handler", (_QuietHandler,), {"site_url": site_url})
     server = http.server.ThreadingHTTPServer((LOCAL_HOST, 0), functools.partial(handler, directory=str(directory)))
     handler.base_url = f"http://{LOCAL_HOST}:{server.server_address[1]}/"
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, handler.base_url
+    try:
+        yield handler.base_url
+    finally:
+        server.shutdown()
+        server.server_close()

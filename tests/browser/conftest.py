@@ -27,7 +27,7 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
-from calcnotes.site.localserver import LOCAL_HOST, serve
+from calcnotes.site.localserver import LOCAL_HOST, served
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path(os.environ.get("CALCNOTES_CHROMIUM", "/usr/bin/chromium"))
@@ -88,10 +88,8 @@ def site_dir(request, tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def base_url(site_dir) -> str:
     site_url = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8")).get("site_url")
-    server, url = serve(site_dir, site_url=site_url)
-    yield url
-    server.shutdown()
-    server.server_close()
+    with served(site_dir, site_url=site_url) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -28,7 +28,7 @@ from pathlib import Path
 
 import pytest
 
-from calcnotes.site.localserver import serve
+from calcnotes.site.localserver import served
 
 pytestmark = pytest.mark.browser
 
@@ -186,12 +186,8 @@ def test_page_check_catches_cdn_script_raw_math_and_bad_figure(tab, tmp_path):
         '<img src="missing.png"></article></body></html>',
         encoding="utf-8",
     )
-    server, url = serve(tmp_path)
-    try:
+    with served(tmp_path) as url:
         problems = "\n".join(check_page(tab, url, page))
-    finally:
-        server.shutdown()
-        server.server_close()
     assert "request to another host: https://cdn.jsdelivr.net/" in problems
     assert "raw TeX delimiters" in problems
     assert ".arithmatex element(s) not replaced" in problems
@@ -214,12 +210,8 @@ def test_reader_view_check_catches_open_errata_wide_code_and_audit_talk(tab, tmp
         "</article></body></html>",
         encoding="utf-8",
     )
-    server, url = serve(tmp_path)
-    try:
+    with served(tmp_path) as url:
         problems = "\n".join(check_page(tab, url + "calculus/fake/", page))
-    finally:
-        server.shutdown()
-        server.server_close()
     assert "1 erratum box(es) open by default" in problems
     assert "1 code block(s) scroll sideways" in problems
     assert "4 visible assert lines" in problems
@@ -243,12 +235,8 @@ def test_accessibility_check_catches_violations_in_either_palette_and_a_wide_pag
         "<div style='width: 1000px'>A wide table</div></article></main></body></html>",
         encoding="utf-8",
     )
-    server, url = serve(tmp_path)
-    try:
+    with served(tmp_path) as url:
         problems = "\n".join(check_page(tab, url, page, axe=axe, phone=phone, name="deliberate-violations"))
-    finally:
-        server.shutdown()
-        server.server_close()
     assert "axe (light): html-has-lang [serious]" in problems
     assert "axe (light): image-alt [critical]" in problems
     assert "axe (dark): color-contrast [serious] on 1 element(s)" in problems
@@ -573,8 +561,7 @@ def test_slider_shows_the_frame_it_points_at(tab, tmp_path):
         '<!doctype html><html><head><link rel="icon" href="data:,"></head><body><article>'
         + slider_html("t", frames, caption="Three rates.", label="Learning rate")
         + '</article><script src="slider.js"></script></body></html>', encoding="utf-8")
-    server, url = serve(tmp_path)
-    try:
+    with served(tmp_path) as url:
         tab.recorder.clear()
         tab.goto(url, wait_until="load")
         visible = "() => [...document.querySelectorAll('.cn-frame')].map(f => !f.hidden)"
@@ -584,6 +571,3 @@ def test_slider_shows_the_frame_it_points_at(tab, tmp_path):
         assert tab.evaluate(visible) == [False, True, False]
         assert tab.inner_text("output") == "rate 0.5"
         assert not tab.recorder.problems()
-    finally:
-        server.shutdown()
-        server.server_close()
