@@ -18,6 +18,8 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
+from calcnotes.site import blas
+
 # Property tests: no per-example deadline (a loaded 2-core CI machine would
 # make timing flaky) and a fixed seed, so CI runs the same examples every time.
 settings.register_profile("calcnotes", deadline=None, derandomize=True)
@@ -25,16 +27,9 @@ settings.load_profile("calcnotes")
 
 ROOT = Path(__file__).resolve().parents[1]
 
-# Two pytest workers and the site build share two cores: with OpenBLAS's thread
-# per core in each process, small matrix products spent their time waiting for
-# each other (8 ms instead of 0.02 ms for a 128x64 @ 64x64 product, measured
-# under load). One BLAS thread per process, unless the environment says otherwise;
-# OPENBLAS_CORETYPE is left as it is.
-if "OPENBLAS_NUM_THREADS" not in os.environ:
-    os.environ["OPENBLAS_NUM_THREADS"] = "1"
-    from threadpoolctl import threadpool_limits
-
-    threadpool_limits(1, user_api="blas")
+# Two pytest workers and the site build share two cores: one BLAS thread per
+# process, unless the environment says otherwise (see calcnotes.site.blas).
+blas.one_thread()
 
 SITE_FIXTURES = {"built_site", "site_dir", "base_url", "build_report"}
 # The one execution of every page in a test run: a strict, quiet build that also

@@ -46,6 +46,7 @@ from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from calcnotes.site import (
     adapters,
     apilinks,
+    blas,
     chaptermap,
     computed,
     glossary,
@@ -114,6 +115,7 @@ class BuildState:
     notebook_replayed: bool = False
     files_signature: str = ""
     nav_signature: str | None = None
+    modules_digest: str | None = None  # every calcnotes module, for API pages (once a build)
 
 
 class CalcnotesPlugin(BasePlugin[CalcnotesConfig]):
@@ -138,12 +140,12 @@ class CalcnotesPlugin(BasePlugin[CalcnotesConfig]):
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
-        _one_blas_thread()
+        blas.one_thread()
         adapters.install_runner(self._runner)
         adapters.install_formatter(self._formatter)
 
     def on_config(self, config):
-        _one_blas_thread()
+        blas.one_thread()
         # `mkdocs build -q` raises the mkdocs logger to ERROR, so warnings (a
         # broken link, a missing anchor) never reach strict mode: put it back.
         if config.strict and logging.getLogger("mkdocs").getEffectiveLevel() > logging.WARNING:
@@ -222,7 +224,7 @@ class CalcnotesPlugin(BasePlugin[CalcnotesConfig]):
                     )
             checks = sum(count_checks(b.code) for b in blocks)
             self.state.pages[file.src_uri] = PageInfo(where, source, blocks, checks, sessions)
-        self.state.files_signature = rendercache._digest(*sorted(f.src_uri for f in files))
+        self.state.files_signature = rendercache.digest(*sorted(f.src_uri for f in files))
         self._prefetch_notebooks(files, config)
         self._start_helper(files, config)
         return files
@@ -367,13 +369,17 @@ class CalcnotesPlugin(BasePlugin[CalcnotesConfig]):
             return
         entry = state.replay.get(src)
         running = bool(info.blocks) and entry is None
-        depends = [re.search(r"^:::", page.markdown, re.M) is not None]
-        if depends[0]:  # mkdocstrings renders calcnotes' docstrings
-            depends.append(json.dumps(self.cache.all_modules()))
+        api = re.search(r"^:::", page.markdown, re.M) is not None  # mkdocstrings renders calcnotes' docstrings
+        if api and state.modules_digest is None:
+            state.modules_digest = rendercache.digest(json.dumps(self.cache.all_modules()))
+
+        def key(outputs: list) -> str:
+            return cache.key("convert", src, page.markdown, state.files_signature, json.dumps(outputs),
+                             state.modules_digest if api else "")
+
         if not running:
-            key = cache.key("convert", src, page.markdown, state.files_signature,
-                            json.dumps(entry.outputs) if entry is not None else "", *depends)
-            stored = cache.get("convert", key)
+            key_now = key(entry.outputs if entry is not None else [])
+            stored = cache.get("convert", key_now)
             if stored is not None:
                 rendercache.restore_page(page, stored, files)
                 adapters.replay_registrations(config, page, stored["registrations"])
@@ -385,13 +391,17 @@ class CalcnotesPlugin(BasePlugin[CalcnotesConfig]):
         if running:
             # Stored under the outputs the execution cache is about to store (on_page_content),
             # so the next build replays both; a failed or unstorable run stores neither.
-            outputs = state.outputs.get(src)
-            if any(f.page == src for f in state.failures) or src in state.uncacheable \
-                    or not outputs or any(len(o) != 3 for o in outputs):
+            if not self._run_is_storable(src):
                 return
-            key = cache.key("convert", src, page.markdown, state.files_signature, json.dumps(outputs), *depends)
+            key_now = key(state.outputs[src])
         if not seen.count:
-            cache.put("convert", key, {**rendercache.page_state(page), "registrations": recorder.calls})
+            cache.put("convert", key_now, {**rendercache.page_state(page), "registrations": recorder.calls})
+
+    def _run_is_storable(self, src: str) -> bool:
+        """The page ran cleanly and every block's output and HTML were recorded (so far in its build)."""
+        outputs = self.state.outputs.get(src)
+        return (bool(outputs) and src not in self.state.uncacheable and all(len(o) == 3 for o in outputs)
+                and not any(f.page == src for f in self.state.failures))
 
     def _page_output(self, name: str, page, context, render) -> str:
         """The theme's output for a page, from the render cache when nothing it shows changed."""
@@ -401,22 +411,14 @@ class CalcnotesPlugin(BasePlugin[CalcnotesConfig]):
         key = cache.key("page", name, page.url, page.title, page.content, rendercache.toc_signature(page.toc),
                         json.dumps(page.meta, sort_keys=True, default=str), self.state.nav_signature,
                         page.edit_url, page.canonical_url, context.get("base_url"))
-        output = cache.get("page", key)
-        if output is None:
-            output = render()
-            cache.put("page", key, output)
-        return output
+        return cache.remember("page", key, render)
 
     def _search_entries(self, page, index) -> list:
         """Material's search entries for a page, from the render cache when its content is as it was."""
         cache = self.render_cache
         key = cache.key("search", page.url, page.title, page.content, rendercache.toc_signature(page.toc),
                         json.dumps(page.meta, sort_keys=True, default=str))
-        entries = cache.get("search", key)
-        if entries is None:
-            entries = index()
-            cache.put("search", key, entries)
-        return entries
+        return cache.remember("search", key, index)
 
     def on_page_content(self, html: str, *, page, config, files) -> str:
         src = page.file.src_uri
@@ -442,8 +444,7 @@ class CalcnotesPlugin(BasePlugin[CalcnotesConfig]):
         if info and _is_chapter(src) and not mine:
             texts = [r.text for r in refs.refs] if refs is not None else []
             page.chapter_notebook = notebooks.chapter_notebook(info.source, values, texts)
-        if self.cache and info and info.blocks and entry is None and not mine and src in state.outputs \
-                and src not in state.uncacheable and all(len(o) == 3 for o in state.outputs[src]):
+        if self.cache and info and info.blocks and entry is None and self._run_is_storable(src):
             errata = [asdict(e) for e in self._errata().errata() if e.page == src]
             formulas = [asdict(f) for f in self._cheatsheet().formulas() if f.page == src]
             self.cache.store(src, info.source, Entry("", "", loaded_calcnotes_modules(), state.outputs[src], values,
@@ -503,8 +504,9 @@ class CalcnotesPlugin(BasePlugin[CalcnotesConfig]):
             # source against its stored code, so an edited template is compiled again).
             import jinja2
 
-            env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(self.render_cache.directory / "jinja"))
-            (self.render_cache.directory / "jinja").mkdir(parents=True, exist_ok=True)
+            compiled = self.render_cache.directory / "jinja"
+            compiled.mkdir(parents=True, exist_ok=True)
+            env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(compiled))
         errata = self._errata()
         errata_file = files.get_file_from_path(registers.ERRATA_PAGE)
         if errata_file is not None and errata_file.page is not None:
@@ -577,7 +579,7 @@ class CalcnotesPlugin(BasePlugin[CalcnotesConfig]):
             log.info("execution cache: %d page(s) replayed, %d run", len(self.cache.hits), len(self.cache.misses))
         rc = self.render_cache
         if rc is not None:
-            log.info("render cache: %s", ", ".join(f"{k} {rc.hits[k]} stored/{rc.hits[k] + rc.misses[k]}" for k in ("convert", "page", "search")))
+            log.info("render cache: %s", ", ".join(f"{k} {n} stored/{total}" for k, (n, total) in rc.summary().items()))
         if self.helper is not None:
             log.info("parallel helper: ran %d of its %d page(s)", len(state.from_helper), len(self.helper.pages))
         self._stop_helper()
@@ -591,10 +593,8 @@ class CalcnotesPlugin(BasePlugin[CalcnotesConfig]):
             raise PluginError("calcnotes build checks failed:\n- " + "\n- ".join(found))
         if rc is not None:
             formulas = katex.stored_formulas()
-            if len(formulas) != self.katex_stored:
+            if len(formulas) != self.katex_stored:  # (the lookup at the start marked the entry used)
                 rc.put("katex", rc.key("katex"), formulas)
-            else:
-                rc.used.add(("katex", rc.key("katex")))
             rc.prune()
 
     def _write_report(self, path: Path) -> None:
@@ -618,8 +618,7 @@ class CalcnotesPlugin(BasePlugin[CalcnotesConfig]):
             }
         errata = [{"page": e.page, "key": e.key, "kind": e.kind, "where": e.where} for e in self._errata().errata()]
         formulas = [{"page": f.page, "key": f.key, "section": f.section, "tex": f.tex} for f in self._cheatsheet().formulas()]
-        rc = self.render_cache
-        stored = {kind: [rc.hits[kind], rc.hits[kind] + rc.misses[kind]] for kind in ("convert", "page", "search")} if rc else None
+        stored = self.render_cache.summary() if self.render_cache else None
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps({"pages": pages, "errata": errata, "formulas": formulas, "render_cache": stored},
                                    indent=1), encoding="utf-8")
@@ -642,24 +641,6 @@ class CalcnotesPlugin(BasePlugin[CalcnotesConfig]):
     def _errata():
         # Imported afresh each build: on_pre_build unloads the chapter helpers.
         return importlib.import_module("calcnotes.site.errata")
-
-
-def _one_blas_thread() -> None:
-    """One BLAS thread per build process, unless the environment already says how many.
-
-    A cold build runs pages in two processes on two cores (calcnotes.site.parallel),
-    and OpenBLAS starts a thread per core in each: four busy threads on two cores
-    made a (128 x 64) @ (64 x 64) product take 8 ms instead of 0.02 ms under load.
-    The chapters' matrices are small; one thread each is the fast choice. The
-    helper process and the lab's kernel inherit the variable.
-    """
-    if "OPENBLAS_NUM_THREADS" in os.environ:
-        return
-    os.environ["OPENBLAS_NUM_THREADS"] = "1"
-    if "numpy" in sys.modules:  # already loaded with a thread per core: limit it now
-        from threadpoolctl import threadpool_limits
-
-        threadpool_limits(1, user_api="blas")
 
 
 def _is_chapter(src: str) -> bool:

@@ -41,10 +41,11 @@ import hashlib
 import json
 import logging
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-__all__ = ["RenderCache", "nav_signature", "page_state", "restore_page", "toc_signature", "warnings_logged"]
+__all__ = ["RenderCache", "digest", "nav_signature", "page_state", "restore_page", "toc_signature", "warnings_logged"]
 
 KINDS = ("convert", "page", "search", "katex")
 # Entries read or written in this process, by (kind, key): what `mkdocs serve`
@@ -52,7 +53,8 @@ KINDS = ("convert", "page", "search", "katex")
 _memory: dict[tuple[str, str], Any] = {}
 
 
-def _digest(*parts: object) -> str:
+def digest(*parts: object) -> str:
+    """sha256 of the parts (each as text or bytes), kept apart by separators."""
     h = hashlib.sha256()
     for part in parts:
         h.update(part if isinstance(part, bytes) else str(part).encode("utf-8", "surrogatepass"))
@@ -68,7 +70,7 @@ def salt(machinery: str, config_file: Path | None, folders: list[Path]) -> str:
     for folder in folders:
         for path in sorted(p for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else []:
             parts += [path.relative_to(folder).as_posix(), path.read_bytes()]
-    return _digest(*parts)
+    return digest(*parts)
 
 
 class RenderCache:
@@ -90,7 +92,7 @@ class RenderCache:
         self.misses = dict.fromkeys(KINDS, 0)
 
     def key(self, kind: str, *parts: object) -> str:
-        return _digest(self.salt, kind, *parts)
+        return digest(self.salt, kind, *parts)
 
     def _path(self, kind: str, key: str) -> Path:
         return self.directory / kind / f"{key}.json"
@@ -108,6 +110,18 @@ class RenderCache:
         _memory[kind, key] = value
         self.hits[kind] += 1
         return value
+
+    def remember(self, kind: str, key: str, compute: Callable[[], Any]) -> Any:
+        """The stored value, or ``compute()``'s, stored now."""
+        value = self.get(kind, key)
+        if value is None:
+            value = compute()
+            self.put(kind, key, value)
+        return value
+
+    def summary(self) -> dict[str, list[int]]:
+        """``{kind: [entries taken from the cache, entries looked up]}`` for this build."""
+        return {kind: [self.hits[kind], self.hits[kind] + self.misses[kind]] for kind in ("convert", "page", "search")}
 
     def put(self, kind: str, key: str, value: Any) -> None:
         """Store (atomically on disk: a crash leaves the old entry or none)."""
