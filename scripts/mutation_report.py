@@ -3,6 +3,7 @@
     python scripts/mutation_report.py --fresh          # what `make mutation` runs
     python scripts/mutation_report.py                  # continue / update the last run
     python scripts/mutation_report.py --module calcnotes/differences.py   # one module's mutants
+    python scripts/mutation_report.py --retest calcnotes/lbfgs.py  # rerun only its survivors (after new tests)
     python scripts/mutation_report.py --report         # only print the table of the last run
     python scripts/mutation_report.py --survivors calcnotes/differences.py  # their diffs
 
@@ -125,6 +126,15 @@ def _mutmut(*args: str) -> int:
     return subprocess.call([sys.executable, "-m", "mutmut", *args], cwd=ROOT)
 
 
+def _not_killed(modules: list[str]) -> list[str]:
+    """The mutants of these modules that the last run did not kill (by name)."""
+    names = []
+    for module in modules:
+        codes = json.loads((MUTANTS / f"{module}.meta").read_text())["exit_code_by_key"]
+        names += [name for name, code in codes.items() if code not in KILLED]
+    return names
+
+
 def _module_pattern(path: str) -> str:
     """mutmut's names are module.x_function__mutmut_N (module.xǁClassǁmethod__mutmut_N)."""
     return path.removesuffix(".py").removesuffix("/__init__").replace("/", ".") + ".x*"
@@ -216,13 +226,17 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--fresh", action="store_true", help="delete mutants/ (the last run's results) first")
     parser.add_argument("--module", action="append", default=[], help="run only this module's mutants (a path)")
+    parser.add_argument("--retest", action="append", default=[],
+                        help="rerun only this module's survivors and untested mutants (a path), e.g. after new tests")
     parser.add_argument("--report", action="store_true", help="print the table of the last run, run nothing")
     parser.add_argument("--survivors", action="append", default=[], help="print the diffs of a module's survivors")
     args = parser.parse_args()
     if not args.report:
         if args.fresh:
             shutil.rmtree(MUTANTS, ignore_errors=True)
-        patterns = [_module_pattern(m) for m in args.module]
+        patterns = [_module_pattern(m) for m in args.module] + _not_killed(args.retest)
+        if args.retest and len(patterns) == len(args.module):
+            return report(args.survivors)  # nothing left to retest
         code = _mutmut("run", "--max-children", str(MAX_CHILDREN), *patterns)
         if code:
             return code
