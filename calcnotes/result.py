@@ -130,7 +130,7 @@ class _Remembered:
             value = self.value
             if isinstance(value, (float, np.floating)) or (
                     isinstance(value, np.ndarray) and value.size == 1 and value.dtype == np.float64):
-                return float(value)
+                return float(np.asarray(value).item())  # (float() refuses a 1-d array of one entry)
         return None
 
     def __call__(self, x: Floats) -> object:
