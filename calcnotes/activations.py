@@ -99,7 +99,7 @@ def sigmoid(z: ArrayLike) -> Floats:
 
     Examples
     --------
-    >>> sigmoid([-1e4, 0.0, 2.0])
+    >>> sigmoid([-1e4, 0.0, 2.0]).round(7)
     array([0.       , 0.5      , 0.8807971])
     """
     return _scalar_or_array(_sigmoid(as_float_array(z, "z")))
@@ -138,7 +138,7 @@ def tanh(z: ArrayLike) -> Floats:
 
     Examples
     --------
-    >>> tanh([0.0, 1.0])
+    >>> tanh([0.0, 1.0]).round(7)
     array([0.       , 0.7615942])
     """
     return _scalar_or_array(np.tanh(as_float_array(z, "z")))

@@ -246,7 +246,7 @@ def normal_equations(X: ArrayLike, y: ArrayLike) -> tuple[NDArray[np.float64], f
     Examples
     --------
     >>> w, b = normal_equations([[0.0], [1.0], [2.0]], [1.0, 3.0, 5.0])
-    >>> w, b
+    >>> w.round(12), round(b, 12)
     (array([2.]), 1.0)
     """
     X, y = check_X_y(X, y)
@@ -305,7 +305,7 @@ class LinearRegression(Regressor):
     --------
     >>> X = [[0.0], [1.0], [2.0]]
     >>> model = LinearRegression().fit(X, [1.0, 3.0, 5.0])
-    >>> model.coef_, model.intercept_
+    >>> model.coef_.round(12), round(model.intercept_, 12)
     (array([2.]), 1.0)
     >>> model.predict([[3.0]])
     array([7.])

@@ -88,7 +88,7 @@ def softmax_cross_entropy(Z: TensorLike, y: ArrayLike) -> Tensor:
     >>> L = softmax_cross_entropy(Z, [0, 1])   # (log 2 + 1e4) / 2
     >>> L.backward()
     >>> float(L.data), Z.grad
-    (5000.346573590279, array([[-0.25,  0.25],
+    (5000.34657359028, array([[-0.25,  0.25],
            [ 0.5 , -0.5 ]]))
     """
     Z = as_tensor(Z)
