@@ -123,16 +123,27 @@ def pdf_page_texts(pdf: Path) -> list[str]:
 
 
 def _start_pages(pdf: Path, titles: list[str]) -> dict[str, int]:
-    """The page on which each title first appears as a heading line, after the contents."""
-    texts = pdf_page_texts(pdf)
+    """The page on which each title's chapter starts, from the PDF's outline.
+
+    Chromium makes a top-level outline entry for every ``<h1>``, in order:
+    each title is matched to the first entry of that name after the previous
+    chapter's, so a title quoted in another chapter's text cannot give it a
+    wrong page (matching the pages' text did: "Newton's method" got the page
+    of "Optimisation in practice", which mentions it).
+    """
+    from pypdf import PdfReader
+
+    reader = PdfReader(str(pdf))
+    entries = [(" ".join(item.title.split()), reader.get_destination_page_number(item) + 1)
+               for item in reader.outline if not isinstance(item, list)]
     found: dict[str, int] = {}
-    start = 2  # cover and contents come first
+    at = 1  # the cover's own heading comes first
     for title in titles:
-        for number in range(start, len(texts)):
-            if title in texts[number]:
-                found[title] = number + 1
-                start = number
-                break
+        name = " ".join(title.split())
+        match = next((k for k in range(at, len(entries)) if entries[k][0] == name), None)
+        if match is not None:
+            found[title] = entries[match][1]
+            at = match + 1
     return found
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from calcnotes.site.book import book_pages, pdf_page_texts, print_book
+from calcnotes.site.book import _start_pages, book_pages, pdf_page_texts, print_book
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.browser
@@ -36,3 +36,12 @@ def test_book_pdf_has_every_chapter_and_no_raw_tex(site_dir: Path, browser, tmp_
     assert len(reader.pages) > 2 * len(pages)
     assert f"1 / {len(reader.pages)}" in text  # page numbers in the footers
     assert reader.outline, "the PDF has no outline (bookmarks)"
+    # The contents' page numbers (the second pass of `make pdf`): each chapter on its own page,
+    # in order, and its title printed on that page
+    names = [re.sub(r"\s+", " ", m[1]) for m in titles if m]
+    starts = _start_pages(out, names)
+    assert list(starts) == names, f"no start page for {sorted(set(names) - set(starts))}"
+    numbers = list(starts.values())
+    assert all(a < b for a, b in zip(numbers, numbers[1:], strict=False)), numbers
+    wrong = [t for t, n in starts.items() if t not in re.sub(r"\s+", " ", texts[n - 1])]
+    assert not wrong, f"titles not on their start page: {wrong}"
