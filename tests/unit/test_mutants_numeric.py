@@ -6,6 +6,8 @@ cubics and quartics are worked out by hand.
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -47,3 +49,144 @@ def test_an_explicit_step_outside_the_domain_raises(method, f):
     # x - h = -0.5 in the first coordinate: log is NaN there
     with pytest.raises(ValueError, match="not finite"):
         method(f, [0.5, 1.0], h=1.0)
+
+
+def _quadratic_form(w):
+    # w^T w written as a (1, n) @ (n, 1) product: a scalar in a (1, 1) array, as a user's matrix code returns it
+    return w.reshape(1, -1) @ w.reshape(-1, 1)
+
+
+@pytest.mark.parametrize("method", ["central", "forward", "complex"])
+def test_a_one_by_one_array_output_counts_as_a_scalar(method):
+    # grad of w.w is 2w; central and complex are exact for a quadratic, forward with h = 0.5 gives
+    # ((w_i + h)^2 - w_i^2) / h = 2 w_i + h; the default steps at w_1 = 2e3 try several candidates
+    expected = {"central": [2.0, 4.0], "forward": [2.5, 4.5], "complex": [2.0, 4.0]}[method]
+    np.testing.assert_allclose(numeric_gradient(_quadratic_form, [1.0, 2.0], method=method, h=0.5), expected)
+    np.testing.assert_allclose(numeric_gradient(_quadratic_form, [1.0, 2e3], method=method), [2.0, 4e3], rtol=1e-6)
+
+
+def test_hessian_of_a_one_by_one_array_output():
+    # the Hessian of w.w is 2I; the second differences of a quadratic are exact
+    np.testing.assert_allclose(numeric_hessian(_quadratic_form, [1.0, 2.0], h=0.5), 2 * np.eye(2))
+    np.testing.assert_allclose(numeric_hessian(_quadratic_form, [1.0, 2e3]), 2 * np.eye(2), atol=1e-4)
+
+
+def test_an_output_that_becomes_a_vector_away_from_x_is_refused():
+    # f is a scalar at x = 1 but returns two numbers at x + h (or at x - h): not a scalar function
+    up = lambda w: np.full(2 if w[0] > 1 else 1, w[0] ** 2)  # noqa: E731
+    down = lambda w: np.full(2 if w[0] < 1 else 1, w[0] ** 2)  # noqa: E731
+    for f in (up, down):
+        for method in ("central", "forward"):
+            if f is down and method == "forward":
+                continue  # forward never evaluates x - h
+            with pytest.raises(ValueError):
+                numeric_gradient(f, [1.0], method=method, h=0.5)
+
+
+def test_complex_method_uses_the_given_step():
+    # Im (1 + ih)^3 / h = (3h - h^3) / h = 3 - h^2: 2.75 for h = 0.5 (the default 1e-20 gives 3)
+    assert numeric_gradient(lambda w: w[0] ** 3, [1.0], method="complex", h=0.5)[0] == 2.75
+    assert numeric_gradient(lambda w: w[0] ** 3, [1.0], method="complex")[0] == 3.0
+
+
+def test_complex_method_keeps_the_shape_of_x():
+    W = np.array([[1.0, -2.0], [0.5, 3.0]])
+    np.testing.assert_array_equal(numeric_gradient(lambda w: np.sum(w**2), W, method="complex"), 2 * W)
+
+
+def test_a_pole_or_overflow_at_x_itself_raises():
+    # 1/w is infinite at w = 0, although f(0 +/- h) is finite
+    with np.errstate(divide="ignore"):
+        for method in (numeric_gradient, numeric_jacobian, numeric_hessian):
+            with pytest.raises(ValueError):
+                method(lambda w: 1 / w[0], [0.0], h=0.5)
+
+
+def test_a_hessian_cross_term_point_outside_the_domain_raises():
+    # f = 1 / (w0 w1 - 1/4) at 0 with h = 0.5: the diagonal points (+/-1, 0), (0, +/-1) give -4,
+    # but the cross points (+/-0.5, +/-0.5) have w0 w1 = 1/4: a pole
+    with np.errstate(divide="ignore"), pytest.raises(ValueError):
+        numeric_hessian(lambda w: 1 / (w[0] * w[1] - 0.25), [0.0, 0.0], h=0.5)
+
+
+@pytest.mark.parametrize("method", [numeric_gradient, numeric_jacobian, numeric_hessian])
+def test_a_point_outside_the_domain_raises_without_a_numpy_warning(method):
+    # log(-1) makes numpy warn "invalid value"; the documented outcome is a ValueError, not that warning
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(ValueError):
+            method(lambda w: np.log(w).sum(), [-1.0, 1.0])
+
+
+@pytest.mark.parametrize("method", [numeric_gradient, numeric_jacobian, numeric_hessian])
+def test_an_explicit_step_past_the_domain_on_the_plus_side_raises(method):
+    # log(1 - w) at w = 0.5 with h = 1 (2h = 2 for the Hessian's diagonal): log of a negative number at x + h
+    with pytest.raises(ValueError):
+        method(lambda w: np.log(1 - w).sum(), [0.5, 0.0], h=1.0)
+
+
+@pytest.mark.parametrize("side", [1.0, -1.0])
+def test_default_steps_that_leave_the_domain_are_skipped(side):
+    # sqrt(2e-3 + side (w - 1000)) at w = 1000: f' = side / (2 sqrt(2e-3)) = +/-11.1803...; the largest
+    # candidate step eps^(1/3) * 1000 ~ 6e-3 passes the end of the domain (NaN), the smaller ones do not
+    f = lambda w: np.sqrt(2e-3 + side * (w - 1000))  # noqa: E731
+    exact = side / (2 * np.sqrt(2e-3))
+    assert numeric_gradient(lambda w: f(w[0]), [1000.0])[0] == pytest.approx(exact, rel=1e-5)
+    assert numeric_jacobian(f, [1000.0])[0, 0] == pytest.approx(exact, rel=1e-5)
+    # the Hessian's candidates (eps^(1/4) 1000^s, doubled on the diagonal) reach 0.24, past a domain end at
+    # 0.2 from x: sqrt(0.2 + side (w - 1000)) has f'' = -1 / (4 0.2^1.5) for both sides
+    g = lambda w: np.sqrt(0.2 + side * (w[0] - 1000))  # noqa: E731
+    assert numeric_hessian(g, [1000.0])[0, 0] == pytest.approx(-1 / (4 * 0.2**1.5), rel=1e-6)
+
+
+def test_large_candidate_steps_that_overflow_do_not_warn():
+    # A tanh(w - 1e6) with A = 1.5e308: f' = A at 1e6. The larger candidate steps (up to eps^(1/3) 1e6 ~ 6)
+    # make f(x + h) - f(x - h) ~ 2A overflow; those steps are dropped silently and the small ones give A.
+    A = 1.5e308
+    B = 0.8e308  # -B cos(w - 1e6): f'' = B at 1e6; f(x + 2h) - 2 f(x) overflows for the large steps
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert numeric_gradient(lambda w: A * np.tanh(w[0] - 1e6), [1e6])[0] == pytest.approx(A, rel=1e-6)
+        assert numeric_jacobian(lambda w: A * np.tanh(w - 1e6), [1e6])[0, 0] == pytest.approx(A, rel=1e-6)
+        assert numeric_hessian(lambda w: -B * np.cos(w[0] - 1e6), [1e6])[0, 0] == pytest.approx(B, rel=1e-6)
+
+
+def test_each_coordinate_gets_its_own_default_step():
+    # w0^3 at w0 = 0: the central difference gives h^2 (~4e-11) at the one default step eps^(1/3) for |w0| <= 1,
+    # and w0^4 gives 8h^2 on the Hessian's diagonal (steps 2h): tiny, not errors. w1 = 1e8 must not
+    # change how w0 is treated (its own candidate search is for w1 only).
+    np.testing.assert_allclose(numeric_gradient(lambda w: w[0] ** 3 + w[1], [0.0, 1e8]), [0.0, 1.0], atol=1e-9)
+    np.testing.assert_allclose(numeric_jacobian(lambda w: w[0] ** 3 + w[1], [0.0, 1e8]), [[0.0, 1.0]], atol=1e-9)
+    np.testing.assert_allclose(numeric_hessian(lambda w: w[0] ** 4 + w[1], [0.0, 1e8]), np.zeros((2, 2)), atol=1e-6)
+
+
+def test_jacobian_default_step_is_eps_cubed_root():
+    # documented default as numeric_gradient: h = eps^(1/3) for |x| <= 1. For w^3 at 0 the central
+    # difference is exactly ((h)^3 - (-h)^3) / 2h = h^2 = eps^(2/3) ~ 3.7e-11 (eps^(1/4) would give 1.5e-8)
+    h = np.finfo(float).eps ** (1 / 3)
+    assert numeric_jacobian(lambda w: w**3, [0.0])[0, 0] == pytest.approx(h**2, rel=1e-6)
+
+
+@pytest.mark.parametrize("method", [numeric_gradient, numeric_jacobian, numeric_hessian])
+def test_no_reliable_step_at_a_kink_raises_value_error(method):
+    # |w - k| with the kink k = 1000 + 1e-6 inside every candidate step: D(h) = -1e-6 / h and D(2h) = D(h) / 2
+    # disagree by far more than 0.1 %, so the documented outcome is a ValueError
+    with pytest.raises(ValueError):
+        method(lambda w: np.abs(w - (1000 + 1e-6)).sum(), [1000.0])
+
+
+@pytest.mark.parametrize("n", [2, 3])
+def test_hessian_calls_f_once_per_formula_term(n):
+    # with an explicit h: f(x) once, two calls per diagonal entry (x +/- 2h e_i), and four per
+    # entry above the diagonal (the documented formula, mirrored): 1 + 2n + 4 n(n-1)/2
+    calls = []
+
+    def f(w):
+        calls.append(1)
+        return np.sum(w**2) + w[0] * w[-1]
+
+    H = numeric_hessian(f, np.arange(1.0, n + 1), h=0.5)
+    assert len(calls) == 1 + 2 * n + 2 * n * (n - 1)
+    expected = 2 * np.eye(n)
+    expected[0, -1] = expected[-1, 0] = 1.0
+    np.testing.assert_array_equal(H, expected)
