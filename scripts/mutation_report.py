@@ -129,6 +129,9 @@ def _mutmut(*args: str) -> int:
 def _not_killed(modules: list[str]) -> list[str]:
     """The mutants of these modules that the last run did not kill (by name)."""
     names = []
+    if "all" in modules:
+        metas = sorted(MUTANTS.glob("calcnotes/**/*.py.meta"))
+        modules = [str(m.relative_to(MUTANTS)).removesuffix(".meta") for m in metas]
     for module in modules:
         codes = json.loads((MUTANTS / f"{module}.meta").read_text())["exit_code_by_key"]
         names += [name for name, code in codes.items() if code not in KILLED]
@@ -227,7 +230,7 @@ def main() -> int:
     parser.add_argument("--fresh", action="store_true", help="delete mutants/ (the last run's results) first")
     parser.add_argument("--module", action="append", default=[], help="run only this module's mutants (a path)")
     parser.add_argument("--retest", action="append", default=[],
-                        help="rerun only this module's survivors and untested mutants (a path), e.g. after new tests")
+                        help="rerun only the mutants of this module (a path, or all) that the last run did not kill")
     parser.add_argument("--report", action="store_true", help="print the table of the last run, run nothing")
     parser.add_argument("--survivors", action="append", default=[], help="print the diffs of a module's survivors")
     args = parser.parse_args()
