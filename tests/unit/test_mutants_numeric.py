@@ -122,7 +122,7 @@ def test_a_point_outside_the_domain_raises_without_a_numpy_warning(method):
 def test_an_explicit_step_past_the_domain_on_the_plus_side_raises(method):
     # log(1 - w) at w = 0.5 with h = 1 (2h = 2 for the Hessian's diagonal): log of a negative number at x + h
     with pytest.raises(ValueError):
-        method(lambda w: np.log(1 - w).sum(), [0.5, 0.0], h=1.0)
+        method(lambda w: np.log(1 - w).sum(), [0.5], h=1.0)
 
 
 @pytest.mark.parametrize("side", [1.0, -1.0])
@@ -155,9 +155,12 @@ def test_each_coordinate_gets_its_own_default_step():
     # w0^3 at w0 = 0: the central difference gives h^2 (~4e-11) at the one default step eps^(1/3) for |w0| <= 1,
     # and w0^4 gives 8h^2 on the Hessian's diagonal (steps 2h): tiny, not errors. w1 = 1e8 must not
     # change how w0 is treated (its own candidate search is for w1 only).
-    np.testing.assert_allclose(numeric_gradient(lambda w: w[0] ** 3 + w[1], [0.0, 1e8]), [0.0, 1.0], atol=1e-9)
-    np.testing.assert_allclose(numeric_jacobian(lambda w: w[0] ** 3 + w[1], [0.0, 1e8]), [[0.0, 1.0]], atol=1e-9)
-    np.testing.assert_allclose(numeric_hessian(lambda w: w[0] ** 4 + w[1], [0.0, 1e8]), np.zeros((2, 2)), atol=1e-6)
+    # (w1 - 1e8 keeps f small, so that rounding does not hide the comparison of the steps h and 2h)
+    f = lambda w: w[0] ** 3 + (w[1] - 1e8)  # noqa: E731
+    np.testing.assert_allclose(numeric_gradient(f, [0.0, 1e8]), [0.0, 1.0], atol=1e-9)
+    np.testing.assert_allclose(numeric_jacobian(f, [0.0, 1e8]), [[0.0, 1.0]], atol=1e-9)
+    g = lambda w: w[0] ** 4 + (w[1] - 1e8) ** 2  # noqa: E731
+    np.testing.assert_allclose(numeric_hessian(g, [0.0, 1e8]), np.diag([0.0, 2.0]), atol=1e-6)
 
 
 def test_jacobian_default_step_is_eps_cubed_root():
@@ -190,3 +193,66 @@ def test_hessian_calls_f_once_per_formula_term(n):
     expected = 2 * np.eye(n)
     expected[0, -1] = expected[-1, 0] = 1.0
     np.testing.assert_array_equal(H, expected)
+
+
+EPS = np.finfo(float).eps
+
+
+def test_a_truncation_error_above_a_thousandth_raises():
+    # At x = 1000 the smallest default step is h = eps^(1/3) (central), sqrt(eps) (forward), and 2 eps^(1/4)
+    # on the Hessian's diagonal (steps of 2h). k is chosen so that even there the truncation error is
+    # 1.6e-3 (central: (kh)^2 / 6 for sin(k w); second difference: (k 2h)^2 / 12 for cos) or 1.7e-3
+    # (forward: c h / 2 for exp(c w)) of the derivative: above the documented 0.1 %, so a ValueError.
+    k = np.sqrt(6 * 1.6e-3) / EPS ** (1 / 3)
+    with pytest.raises(ValueError):
+        numeric_gradient(lambda w: np.sin(k * (w[0] - 1000)), [1000.0])
+    with pytest.raises(ValueError):
+        numeric_jacobian(lambda w: np.sin(k * (w - 1000)), [1000.0])
+    c = 2 * 1.7e-3 / EPS**0.5
+    with pytest.raises(ValueError):
+        numeric_gradient(lambda w: np.exp(c * (w[0] - 1000)), [1000.0], method="forward")
+    k2 = np.sqrt(12 * 1.6e-3) / (2 * EPS**0.25)
+    with pytest.raises(ValueError):
+        numeric_hessian(lambda w: np.cos(k2 * (w[0] - 10)), [10.0])  # x = 10: two candidates, no aliasing
+
+
+def test_small_function_values_do_not_make_rounding_look_large():
+    # f = 1e-10 sin(100 (w - 1000)): f' = 1e-8, f'' at the Hessian's test function 1e-10 cos(10 (w - 1000))
+    # is -1e-8. |f| is tiny, so the rounding error eps |f| / h is tiny too and the search must pick the
+    # small steps: the largest candidates (6e-3 central, 0.24 Hessian) have truncation errors of 6 % and
+    # 50 %, the smallest 6e-8 and 5e-7 relative.
+    assert numeric_gradient(lambda w: 1e-10 * np.sin(100 * (w[0] - 1000)), [1000.0])[0] == pytest.approx(1e-8, rel=1e-5)
+    assert numeric_jacobian(lambda w: 1e-10 * np.sin(100 * (w - 1000)), [1000.0])[0, 0] == pytest.approx(1e-8, rel=1e-5)
+    H = numeric_hessian(lambda w: 1e-10 * np.cos(10 * (w[0] - 1000)), [1000.0])
+    assert H[0, 0] == pytest.approx(-1e-8, rel=1e-5)
+
+
+def test_forward_step_choice_follows_the_truncation_error():
+    # f = 1e4 (w - 1000)^2 + (w - 1000) + 1e-12: f' = 1, truncation h f'' / 2 = 1e4 h, least at the smallest
+    # candidate sqrt(eps) ~ 1.5e-8 (1.5e-4); |f(x)| = 1e-12 makes rounding negligible
+    f = lambda w: 1e4 * (w[0] - 1000) ** 2 + (w[0] - 1000) + 1e-12  # noqa: E731
+    assert numeric_gradient(f, [1000.0], method="forward")[0] == pytest.approx(1.0, abs=1e-3)
+
+
+def test_hessian_step_balances_truncation_and_rounding():
+    # f = 1e10 + 100 cos(w - 1000): f'' = -100. The second difference with step s errs by s^2/12 * 100 from
+    # truncation and about 4 eps 1e10 / s^2 from rounding; the sum is least at s ~ 0.03, where it is ~0.017.
+    # The candidates are spaced by factors of 10, so within 3 times that.
+    H = numeric_hessian(lambda w: 1e10 + 100 * np.cos(w[0] - 1000), [1000.0])
+    assert abs(H[0, 0] + 100) < 0.05
+
+
+def test_forward_steps_that_cross_a_kink_are_not_chosen():
+    # |w - k| with k = 1000 + 1e-6: f' = -1 at 1000. Forward candidates run from sqrt(eps) 1000 ~ 1.5e-5 (past the
+    # kink: quotient 1 - 2e-6 / h) down to 1.5e-8 (short of it: exactly -1); the latter disagree with nothing
+    assert numeric_gradient(lambda w: np.abs(w[0] - (1000 + 1e-6)), [1000.0], method="forward")[0] == -1.0
+
+
+def test_a_small_slope_under_large_values_is_found_within_rounding():
+    # f = 1e8 + 1e-5 (w - 1000): f' = 1e-5, but |f| = 1e8 leaves a rounding error eps |f| / h in each quotient,
+    # least at the largest central candidate h = eps^(1/3) 1000 ~ 6e-3: ~3.7e-6. The estimate must not be
+    # thrown away as unreliable nor replaced by a noisier step's.
+    f = lambda w: 1e8 + 1e-5 * (w - 1000)  # noqa: E731
+    bound = EPS * 1e8 / (EPS ** (1 / 3) * 1000)
+    assert abs(numeric_gradient(lambda w: f(w[0]), [1000.0])[0] - 1e-5) < bound
+    assert abs(numeric_jacobian(f, [1000.0])[0, 0] - 1e-5) < bound
