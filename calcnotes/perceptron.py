@@ -289,7 +289,7 @@ class _PerceptronBase(Classifier):
                 f"mistakes after max_iter={max_iter} epochs; the classes are "
                 f"probably not linearly separable (then no epoch is ever "
                 f"mistake-free): use LogisticRegression, or add features",
-                ConvergenceWarning, stacklevel=3,
+                ConvergenceWarning, stacklevel=5,  # _run, fit's lambda, _learn, fit, the caller of fit
             )
 
     def _fit(self, X: ArrayLike, y: ArrayLike, *, binary: bool) -> tuple[Floats, NDArray[np.int64], Settings]:
