@@ -15,7 +15,6 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import scipy.sparse
-from sklearn.utils.estimator_checks import check_estimators_empty_data_messages, check_fit2d_predict1d
 
 from calcnotes import LinearRegression
 from calcnotes._validation import (
@@ -91,11 +90,15 @@ def test_as_float_array_names_x_by_default():
 
 def test_predicting_on_one_sample_gives_the_reshape_hint_scikit_learn_checks_for():
     # scikit-learn's check_fit2d_predict1d requires "Reshape your data" for a 1-D X where 2-D is needed
+    from sklearn.utils.estimator_checks import check_fit2d_predict1d  # imported here: it takes about 1 s
+
     check_fit2d_predict1d("LinearRegression", LinearRegression())
 
 
 def test_zero_feature_data_gives_the_message_scikit_learn_checks_for():
     # scikit-learn's check_estimators_empty_data_messages requires "0 feature(s) (shape=(n, 0))"
+    from sklearn.utils.estimator_checks import check_estimators_empty_data_messages
+
     check_estimators_empty_data_messages("LinearRegression", LinearRegression())
     with pytest.raises(ValueError):
         as_float_array(np.empty((3, 0)), "X", ndim=2)
