@@ -209,7 +209,9 @@ def _best_step(
             step[better] = np.broadcast_to(h, best.shape)[better]
     if not np.all(np.isfinite(best_error)):
         difference(steps[-1], True)  # raises with the point and the reason
-    unreliable = best_error > 1e-3 * np.abs(best) + 1e3 * best_rounding
+    # written as "not <=" so that a point where no step gave a finite estimate (best is NaN: f is finite at
+    # the smallest step but not at its double) counts as unreliable too, instead of returning NaN
+    unreliable = ~(best_error <= 1e-3 * np.abs(best) + 1e3 * best_rounding)
     if np.any(unreliable):
         i = int(np.flatnonzero(unreliable.ravel())[0])
         raise ValueError(

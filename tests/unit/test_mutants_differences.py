@@ -6,6 +6,8 @@ formulas, not copied from the code's output.
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -230,3 +232,161 @@ def test_a_one_element_result_for_a_scalar_x_and_a_constant_f():
     # a constant f may return one number for an array x: derivative 0 everywhere
     const = lambda x: np.float64(5.0) + 0.0 * np.sum(x)  # noqa: E731
     np.testing.assert_array_equal(central_difference(const, np.array([1.0, 2.0])), [0.0, 0.0])
+
+
+# ---- second round: the default step search, the domain checks and the numpy warnings ----
+
+def _wild(u, zone, even=False):
+    # smooth near 0 (u, or u^2 when even) for |u| < zone, a step function of amplitude 9e305 beyond (sign
+    # flipping at |u| = 1e-2): the large candidate steps give quotients that overflow or subtract infinities
+    A = 9e305
+    far = A * np.where(np.abs(u) < 1e-2, 1.0, -1.0) * (1.0 if even else np.sign(u))
+    return np.where(np.abs(u) < zone, u**2 if even else u, far)
+
+
+def test_huge_values_at_the_large_candidate_steps_are_dropped_without_warnings():
+    # at x = 1000 the candidates run from 1000 eps^p down to eps^p: 6e-3 ... 6e-6 (central), 1.5e-5 ... 1.5e-8
+    # (forward), 0.12 ... 1.2e-4 (second); those past the smooth zone see the step function and overflow. The
+    # small steps see u (f' = 1) or u^2 (f'' = 2).
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert central_difference(lambda x: _wild(x - 1000, 1e-4), 1000.0) == pytest.approx(1.0, rel=1e-6)
+        assert forward_difference(lambda x: _wild(x - 1000, 1e-6), 1000.0) == pytest.approx(1.0, rel=1e-6)
+        assert second_difference(lambda x: _wild(x - 1000, 1e-3, even=True), 1000.0) == pytest.approx(2.0, rel=1e-6)
+
+
+def test_an_overflowing_x_plus_h_raises_without_a_numpy_warning():
+    # 1.7e308 + 1e307 is past the largest float64 (1.8e308): a ValueError, and numpy must not warn first
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(ValueError):
+            central_difference(np.sin, 1.7e308, h=1e307)
+
+
+@pytest.mark.parametrize("method", [forward_difference, central_difference, second_difference])
+def test_a_point_outside_the_domain_raises_without_a_numpy_warning(method):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(ValueError):
+            method(np.log, -1.0)
+
+
+def test_other_warnings_raised_by_f_stay_warnings():
+    # only a ComplexWarning is turned into an error (complex_step): a UserWarning from f is passed on
+    def f(x):
+        warnings.warn("f's own note", UserWarning, stacklevel=2)
+        return x**2
+
+    with pytest.warns(UserWarning):
+        assert central_difference(f, 2.0, h=0.5) == 4.0  # exact for a parabola
+
+
+def test_a_scalar_x_gives_a_float_even_for_a_one_element_array_output():
+    assert isinstance(central_difference(lambda x: np.array([x**2]).reshape(1), 2.0), float)
+    assert isinstance(forward_difference(lambda x: np.array([x**2]).reshape(1), 2.0, h=0.5), float)
+
+
+def test_an_array_at_x_but_a_number_elsewhere_is_refused():
+    # not elementwise and not constant in form: f gives an array at x itself but one number at x +/- h
+    base = np.array([1.0, 2.0])
+    f = lambda x: np.full(2, 5.0) if np.array_equal(x, base) else np.float64(5.0)  # noqa: E731
+    with pytest.raises(ValueError):
+        central_difference(f, base, h=0.5)
+
+
+@pytest.mark.parametrize("side", [1.0, -1.0])
+def test_default_steps_past_the_end_of_the_domain_are_skipped(side):
+    # sqrt(d + side (x - 1000)) at x = 1000: the domain ends d away. The larger candidate steps themselves
+    # (not just their doubles) pass it, so f is NaN there: those steps are skipped, the small ones kept.
+    # f' = side / (2 sqrt(d)); forward candidates 1.5e-5 ... 1.5e-8 with d = 1e-5, central 6e-3 ... 6e-6 with d = 1e-4
+    f = lambda x: np.sqrt(1e-5 + side * (x - 1000))  # noqa: E731
+    assert forward_difference(f, 1000.0) == pytest.approx(side / (2 * np.sqrt(1e-5)), rel=1e-3)
+    f = lambda x: np.sqrt(1e-4 + side * (x - 1000))  # noqa: E731
+    assert central_difference(f, 1000.0) == pytest.approx(side / (2 * np.sqrt(1e-4)), rel=1e-3)
+    # second difference: candidates eps^(1/4) 1000^s reach 0.12; the domain here ends 0.2 away
+    g = lambda x: np.sqrt(0.2 + side * (x - 1000))  # noqa: E731
+    assert second_difference(g, 1000.0) == pytest.approx(-1 / (4 * 0.2**1.5), rel=1e-6)
+
+
+def test_an_explicit_step_past_the_domain_on_the_plus_side_raises():
+    # log(1 - x) at x = 0.5 with h = 1: x + h = 1.5 gives log(-0.5)
+    with pytest.raises(ValueError):
+        central_difference(lambda x: np.log(1 - x), 0.5, h=1.0)
+    with pytest.raises(ValueError):
+        second_difference(lambda x: np.log(1 - x), 0.5, h=1.0)
+
+
+def test_candidate_steps_run_from_the_scaled_step_down_to_eps_power():
+    # |x| = 10: one decade, so two candidates, eps^(1/3) * 10 and eps^(1/3) (each with its double)
+    seen = []
+
+    def f(x):
+        seen.append(float(x) - 10.0)
+        return x**2
+
+    central_difference(f, 10.0)
+    h = EPS ** (1 / 3)
+    for step in (10 * h, h):
+        assert min(abs(s - step) for s in seen) < 1e-14
+        assert min(abs(s + step) for s in seen) < 1e-14
+
+
+def test_a_truncation_error_above_a_thousandth_raises():
+    # At x = 1000 the smallest default steps are eps^(1/3) (central), sqrt(eps) (forward), eps^(1/4) (second).
+    # The documented rule: a ValueError when even the best step's estimated error exceeds 0.1 % of the
+    # derivative. k is set so that the truncation error there is 1.5e-3 of f' or f'':
+    # central (k h)^2 / 6 for sin(k x); second (k h)^2 / 12 for cos(k x); forward c h / 2 for exp(c x).
+    k = np.sqrt(6 * 1.5e-3) / EPS ** (1 / 3)
+    with pytest.raises(ValueError):
+        central_difference(lambda x: np.sin(k * (x - 10)), 10.0)  # x = 10: two candidates, no aliasing
+    c = 2 * 1.5e-3 / EPS**0.5
+    with pytest.raises(ValueError):
+        forward_difference(lambda x: np.exp(c * (x - 1000)), 1000.0)
+    k2 = np.sqrt(12 * 1.5e-3) / EPS**0.25
+    with pytest.raises(ValueError):
+        second_difference(lambda x: np.cos(k2 * (x - 10)), 10.0)  # x = 10: two candidates, no aliasing
+
+
+def test_a_truncation_error_below_a_thousandth_is_returned():
+    # as above with a truncation error of 4e-4 of f' at the smallest step: accepted, and that accurate
+    k = np.sqrt(6 * 4e-4) / EPS ** (1 / 3)
+    assert central_difference(lambda x: np.sin(k * (x - 1000)), 1000.0) == pytest.approx(k, rel=5e-4)
+    c = 2 * 4e-4 / EPS**0.5
+    assert forward_difference(lambda x: np.exp(c * (x - 1000)), 1000.0) == pytest.approx(c, rel=5e-4)
+    k2 = np.sqrt(12 * 4e-4) / EPS**0.25
+    assert second_difference(lambda x: np.cos(k2 * (x - 10)), 10.0) == pytest.approx(-(k2**2), rel=5e-4)
+
+
+def test_small_function_values_do_not_make_rounding_look_large():
+    # 1e-10 sin(100 (x - 1000)): f' = 1e-8; 1e-10 cos(10 (x - 1000)): f'' = -1e-8. The rounding error eps |f| / h^k
+    # is tiny, so the small steps (truncation 6e-8, 5e-7 relative) must win over the large ones (6 %, 50 %).
+    assert central_difference(lambda x: 1e-10 * np.sin(100 * (x - 1000)), 1000.0) == pytest.approx(1e-8, rel=1e-5)
+    assert second_difference(lambda x: 1e-10 * np.cos(10 * (x - 1000)), 1000.0) == pytest.approx(-1e-8, rel=1e-5)
+
+
+def test_second_difference_step_balances_truncation_and_rounding():
+    # f = 1e10 + 100 cos(x - 1000): f'' = -100. Truncation h^2/12 * 100 plus rounding ~4 eps 1e10 / h^2 is least
+    # near h ~ 0.03, where it is ~0.017; the candidates are a factor 10 apart, so within 3 times that.
+    assert abs(second_difference(lambda x: 1e10 + 100 * np.cos(x - 1000), 1000.0) + 100) < 0.05
+
+
+def test_richardson_stops_when_a_step_rounds_to_zero_only():
+    # h = 1.4 makes the second step exactly 1.0 (a step of one is a step like any other): the table of
+    # D(1.4 / 1.4^i) is the documented one
+    calls = []
+
+    def counted(x):
+        calls.append(1)
+        return np.exp(x)
+
+    est = richardson_derivative(counted, 0.0, h=1.4)
+    value, _, rows = _neville(np.exp, 0.0, 1.4, 10)
+    assert est.value == pytest.approx(value, rel=1e-13)
+    assert len(calls) == 2 * rows and rows > 2
+
+
+def test_no_finite_estimate_at_any_candidate_raises_instead_of_returning_nan():
+    # sqrt(1e-5 + (x - 1000)) at x = 1000: every central candidate's double step (>= 1.2e-5) passes the end of
+    # the domain 1e-5 away, so no step has a finite error estimate; a ValueError, not NaN (this returned NaN)
+    with pytest.raises(ValueError):
+        central_difference(lambda x: np.sqrt(1e-5 + (x - 1000)), 1000.0)
