@@ -15,6 +15,7 @@ import warnings
 import numpy as np
 import pytest
 
+import calcnotes.lbfgs as lbfgs_module
 from calcnotes.lbfgs import _direction, lbfgs
 from calcnotes.result import DivergenceError
 
@@ -258,3 +259,25 @@ def test_non_finite_gradient_after_a_step_reports_where():
     np.testing.assert_array_equal(result.path, [[0.25], [0.125]])
     # the message names the iteration whose gradient is not finite: the second
     assert re.findall(r"-?\d+", result.message) == ["2"]
+
+
+@pytest.mark.parametrize("a, path", [
+    # a = 1.99 from 0.05: every full step x -> x (1 - a) = -0.99 x passes Armijo (f drops by 1 - 0.99^2 of itself,
+    # more than 1e-4 |g|^2), so the restarted step is the full step -g1 too
+    (1.99, [0.05, 0.05 * (1 - 1.99), 0.05 * (1 - 1.99) ** 2]),
+    # a = 1.9999 from 0.5: the full step x (1 - a) lowers f too little for Armijo (see the test above), the
+    # halved one x (1 - a/2) passes, both at the first step and at the restarted one
+    (1.9999, [0.5, 0.5 * (1 - 1.9999 / 2), 0.5 * (1 - 1.9999 / 2) ** 2]),
+])
+def test_a_direction_that_is_not_downhill_restarts_as_steepest_descent(monkeypatch, a, path):
+    # round-off in the memory can cancel the two-loop direction; simulated here by a direction of slope
+    # g.d = 0 whenever there are pairs. L-BFGS then forgets the pairs and steps along -g, with t = 1 for
+    # |g| <= 1 and Armijo's condition on the slope -|g|^2 of that direction
+    true_direction = lbfgs_module._direction
+
+    def cancelled(g, pairs):
+        return np.zeros_like(g) if pairs else true_direction(g, pairs)
+
+    monkeypatch.setattr(lbfgs_module, "_direction", cancelled)
+    result = lbfgs(_quadratic(np.array([[a]])), [path[0]], max_iter=2)
+    np.testing.assert_allclose(result.path[:, 0], path, rtol=1e-12)
