@@ -10,6 +10,7 @@ weights do, and scikit-learn's decision_function convention for two classes.
 
 from __future__ import annotations
 
+import re
 import warnings
 from pathlib import Path
 
@@ -255,3 +256,26 @@ def test_convergence_warning_is_attributed_to_the_caller_of_fit():
             model.fit([[1.0], [1.0]], [0, 1])
         if not under_mutmut:
             assert record[0].filename == __file__
+
+
+@pytest.mark.parametrize("case", ["binary-line", "binary-plane", "three-classes"])
+def test_convergence_warning_counts_the_final_models_mistakes(case):
+    # The warning's number is a computed value, not wording: the mistakes the fitted model
+    # still makes on the training set, i.e. (predict(X) != y).sum(). None of the three sets is
+    # linearly separable, so the epochs end with mistakes; between them they have a score of
+    # exactly 0, scores in (0, 1) and a nonzero intercept, which a wrong count would mishandle.
+    if case == "binary-line":
+        X, y = np.array([[0.0], [1.0], [2.0], [3.0], [4.0], [5.0], [6.0]]), np.array([1, 0, 1, 1, 0, 1, 1])
+        model = Perceptron(max_iter=2, shuffle=False)
+    elif case == "binary-plane":
+        X, y = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0], [2.0, 2.0]]), np.array([0, 1, 1, 0, 1])
+        model = Perceptron(max_iter=1, shuffle=False)
+    else:
+        X, y = np.array([[0.0], [1.0], [2.0], [3.0], [4.0], [5.0]]), np.array([0, 1, 2, 0, 1, 2])
+        model = MulticlassPerceptron(max_iter=1, shuffle=False)
+    with pytest.warns(ConvergenceWarning) as record:
+        model.fit(X, y)
+    wrong = int((model.predict(X) != y).sum())
+    assert wrong > 0
+    counts = [int(n) for n in re.findall(r"still made (\d+) mistakes", str(record[0].message))]
+    assert counts == [wrong]
