@@ -153,3 +153,16 @@ def test_to_numpy_outside_the_domain_raises_without_a_warning():
             to_numpy(sp.log(x), [x])(0.0)
         with pytest.raises(ValueError):
             to_numpy(1 / x, [x])(np.array([1.0, 0.0]))
+
+
+def test_sides_differing_by_a_constant_are_unequal():
+    # x + 1 - x is the constant 1, not 0
+    x = sp.Symbol("x", real=True)
+    assert is_equal(x + 1, x) is False
+
+
+def test_a_small_constant_difference_is_refuted_numerically(monkeypatch):
+    # 1.5e-8 against 0: numbers of size <= 1 whose difference is far above float rounding (1e-16),
+    # so the numeric refutation decides, without simplify
+    _no_simplify(monkeypatch)
+    assert is_equal(sp.Float(1.5e-8), 0) is False
