@@ -702,7 +702,7 @@ class MLP(Classifier, Regressor):
         history, n_steps = _train(X, Y, params, activation, output, learning_rate,
                                   batch, epochs, rng)
         if n_steps < epochs:  # a gradient exactly zero: the weights would not move again
-            history = history[:n_steps]
+            history = history[:max(n_steps, 1)]  # (zero at the start: no step, one loss measured)
         if history[-1] > history[0] * (1 + 1e-9) + 1e-12:
             raise DivergenceError(
                 f"training diverged: the loss grew from {history[0]:.4g} in the "
