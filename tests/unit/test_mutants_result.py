@@ -8,6 +8,8 @@ numbers), of ``_Remembered.last_value`` (f(x) only for the last point asked and 
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
@@ -132,3 +134,14 @@ def test_remembered_refuses_values_that_are_not_one_float(kind):
     f = _Remembered(lambda x: values[kind])
     f(np.array(0.0))
     assert f.last_value(np.array(0.0)) is None
+
+
+def test_divergence_reports_the_iteration_it_happened_at():
+    # a computed number, not wording: x0 = 0, steps of +1e12; x1 = 1e12 is at the bound, x2 = 2e12 is past it
+    with pytest.raises(DivergenceError) as info:
+        gradient_descent(lambda x: -1e12, 0.0, 1.0, max_iter=5)
+    assert re.search(r"\biteration 2\b", info.value.result.message)
+    # the gradient is NaN from the first step on: the run diverges at iteration 1
+    with pytest.raises(DivergenceError) as info:
+        gradient_descent(lambda x: 1.0 if x == 0 else np.nan, 0.0, 1.0)
+    assert re.search(r"\biteration 1\b", info.value.result.message)
