@@ -9,6 +9,7 @@ DivergenceError when the loss grows, max_iter=1000).
 
 from __future__ import annotations
 
+import re
 import warnings
 from pathlib import Path
 
@@ -239,3 +240,74 @@ def test_gd_convergence_warning_points_outside_the_module():
     with pytest.warns(ConvergenceWarning) as record:
         LinearRegression(solver="gd", max_iter=2).fit(X, y)
     assert Path(record[0].filename).parent.name != "calcnotes"
+
+
+def _numbers(message, pattern):
+    """The numbers the pattern's groups capture in the message, in order."""
+    found = re.findall(pattern, message)
+    return [float(v) for group in found for v in (group if isinstance(group, tuple) else (group,))]
+
+
+def test_gd_divergence_message_reports_the_iteration_the_losses_and_a_safe_learning_rate():
+    # The message's numbers are computed advice, not wording: the iteration, the loss at the
+    # start and at the end, 2/lambda_max of the loss's Hessian (np.linalg on 2 X1^T X1 / n) and
+    # the suggested 1/lambda_max. The independent loop is the one of the test above.
+    X = np.array([[0.0], [1.0], [2.0], [3.0]])
+    y = np.array([3.0, 2.0, 1.0, 0.0])
+    X1 = np.column_stack([X, np.ones(4)])
+    lam_max = np.linalg.eigvalsh(2 * X1.T @ X1 / 4)[-1]
+    lr = 0.25
+    theta, losses = np.zeros(2), []
+    for _ in range(30):
+        r = X1 @ theta - y
+        losses.append(float(r @ r) / 4)
+        theta = theta - lr * 2 * X1.T @ r / 4
+    first_above = next(k for k in range(1, 30) if losses[k] > losses[0])
+    with pytest.raises(DivergenceError) as caught:
+        _quiet(lambda: LinearRegression(solver="gd", learning_rate=lr, max_iter=first_above).fit(X, y))
+    message = str(caught.value)
+    assert _numbers(message, r"iteration (\d+)") == [first_above]
+    grew = _numbers(message, r"grew from ([-\d.e+]+) to ([-\d.e+]+)")
+    assert grew == pytest.approx([losses[0], losses[first_above]], rel=1e-3)
+    assert _numbers(message, r"2/lambda_max = ([-\d.e+]+)") == pytest.approx([2 / lam_max], rel=1e-2)
+    assert _numbers(message, r"try learning_rate=([-\d.e+]+)") == pytest.approx([1 / lam_max], rel=1e-2)
+    assert _numbers(message, r"learning_rate=([-\d.e+]+) is too large") == [lr]
+
+
+@pytest.mark.parametrize("lr", [100.0, 1000.0])
+def test_gd_blow_up_message_reports_the_iteration_and_the_losses_before_it(lr):
+    # learning_rate=100 (or 1000: two losses within bounds, the least that has a growth to
+    # report) on this X: the loss explodes within a few steps. The independent loop
+    # applies the documented rule of calcnotes.result (a step whose |x| exceeds 1e12 times the
+    # start's size, or whose loss exceeds 1e12 * max(1, |f(x0)|), diverged at that iteration):
+    # the message names that iteration, the first loss and the last one within bounds.
+    X = np.array([[0.0], [1.0], [2.0], [3.0]])
+    y = np.array([3.0, 2.0, 1.0, 0.0])
+    X1 = np.column_stack([X, np.ones(4)])
+    theta = np.zeros(2)
+    r = X1 @ theta - y
+    losses, step = [float(r @ r) / 4], 0
+    while True:
+        step += 1
+        theta = theta - lr * 2 * X1.T @ r / 4
+        r = X1 @ theta - y
+        loss = float(r @ r) / 4
+        if np.abs(theta).max() > 1e12 or loss > 1e12 * max(1.0, losses[0]):
+            break
+        losses.append(loss)
+    assert step >= 2 and len(losses) >= 2
+    with pytest.raises(DivergenceError) as caught:
+        _quiet(lambda: LinearRegression(solver="gd", learning_rate=lr).fit(X, y))
+    message = str(caught.value)
+    assert "then blew up" in message
+    assert _numbers(message, r"iteration (\d+)") == [step]
+    assert _numbers(message, r"learning_rate=([-\d.e+]+) is too large") == [lr]
+    grew = _numbers(message, r"grew from ([-\d.e+]+) to ([-\d.e+]+)")
+    assert grew == pytest.approx([losses[0], losses[-1]], rel=1e-3)
+
+
+def test_gd_overflow_at_the_start_is_reported_at_iteration_0():
+    # X^T y ~ 1e400 at w = 0: the first gradient overflows before any step is taken
+    with pytest.raises(DivergenceError) as caught:
+        LinearRegression(solver="gd").fit([[1e200], [2e200]], [1e200, 1e200])
+    assert _numbers(str(caught.value), r"iteration (\d+)") == [0]
