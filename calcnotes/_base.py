@@ -163,14 +163,23 @@ class Regressor(Model):
     def score(self, X: ArrayLike, y: ArrayLike) -> float:
         r"""Return :math:`R^2 = 1 - \sum_i (y_i - \hat y_i)^2 / \sum_i (y_i - \bar y)^2`.
 
-        1 for a perfect fit, 0 for predicting the mean (sklearn's default
-        score for regressors, used by ``cross_val_score`` and grid search).
+        1 for a perfect fit, 0 for predicting the mean: scikit-learn's
+        default score for regressors (``r2_score``), used by
+        ``cross_val_score`` and grid search. As there, a y of several columns
+        scores the mean of the columns' :math:`R^2` ("uniform_average"), and
+        a constant column (no spread to explain) scores 1 if it is predicted
+        exactly and 0 otherwise.
         """
         y_true = as_float_array(y, "y", ndim=(1, 2))
-        residual = y_true - self.predict(X).reshape(y_true.shape)  # type: ignore[attr-defined]
-        spread = y_true - y_true.mean(axis=0)
-        total = float(np.sum(spread * spread))
-        return 1.0 - float(np.sum(residual * residual)) / total if total > 0 else 0.0
+        Y = y_true.reshape(y_true.shape[0], -1)
+        residual = Y - self.predict(X).reshape(Y.shape)  # type: ignore[attr-defined]
+        spread = Y - Y.mean(axis=0)
+        unexplained = np.sum(residual * residual, axis=0)
+        total = np.sum(spread * spread, axis=0)
+        constant = total == 0
+        scores = np.where(constant, np.where(unexplained == 0, 1.0, 0.0),
+                          1.0 - unexplained / np.where(constant, 1.0, total))
+        return float(np.mean(scores))
 
 
 class Classifier(Model):

@@ -247,6 +247,11 @@ def test_regressor_score_of_constant_y_is_zero():
     assert _FirstColumn().score([[1.0], [2.0]], [3.0, 3.0]) == 0.0
 
 
+def test_regressor_score_of_constant_y_predicted_exactly_is_one():
+    # sklearn's r2_score (force_finite=True): a constant y predicted without error scores 1
+    assert _FirstColumn().score([[3.0], [3.0]], [3.0, 3.0]) == 1.0
+
+
 def test_regressor_score_of_a_column_target():
     # y of shape (n, 1) against predictions of shape (n,): compared row by row, not broadcast
     X = np.array([[1.0], [2.0], [4.0], [5.0]])
@@ -254,17 +259,23 @@ def test_regressor_score_of_a_column_target():
     assert _FirstColumn().score(X, y) == pytest.approx(1 - 1.5 / 9.5, rel=1e-14)
 
 
-def test_regressor_score_of_two_outputs_pools_around_each_column_mean():
+def test_regressor_score_of_two_outputs_averages_the_columns_r2():
     # MLP(output="identity") predicts y of shape (n, 2). With weights 0 the prediction is the bias, here
-    # set to (0, 10) by hand, so R^2 = 1 - sum((y - (0, 10))^2) / sum((y - column means)^2), the pooled
-    # ("variance_weighted") R^2 of sklearn's r2_score
+    # set to (0, 10) by hand. Like sklearn's r2_score (multioutput="uniform_average", what its regressors'
+    # score uses), the score is the mean of the two columns' R^2:
+    # column 1: SS_res = 1 + 4 + 9 = 14, SS_tot = 1 + 0 + 1 = 2 -> 1 - 7 = -6
+    # column 2: SS_res = 0 + 4 + 16 = 20, SS_tot = 4 + 0 + 4 = 8 -> 1 - 2.5 = -1.5
     X = np.array([[0.0], [1.0], [2.0]])
     Y = np.array([[1.0, 10.0], [2.0, 12.0], [3.0, 14.0]])
     model = MLP(hidden_sizes=(), output="identity", epochs=1, learning_rate=1e-12).fit(X, Y)
     model.params_["W1"][:] = 0.0
     model.params_["b1"][:] = [0.0, 10.0]
-    # by hand: SS_res = (1 + 4 + 9) + (0 + 4 + 16) = 34; SS_tot = (1 + 0 + 1) + (4 + 0 + 4) = 10
-    assert model.score(X, Y) == pytest.approx(1 - 34 / 10, rel=1e-12)
+    assert model.score(X, Y) == pytest.approx((-6 - 1.5) / 2, rel=1e-12)
+    # a constant column predicted exactly scores 1 in the average, one predicted wrongly 0
+    Y_const = np.array([[1.0, 10.0], [2.0, 10.0], [3.0, 10.0]])
+    assert model.score(X, Y_const) == pytest.approx((-6 + 1) / 2, rel=1e-12)
+    model.params_["b1"][:] = [0.0, 11.0]
+    assert model.score(X, Y_const) == pytest.approx((-6 + 0) / 2, rel=1e-12)
 
 
 def test_regressor_score_refuses_a_3d_target():
