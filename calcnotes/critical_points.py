@@ -96,8 +96,10 @@ def _numeric_roots(equation: sp.Expr, x: sp.Symbol, a: float, b: float) -> list[
                 else:
                     hi = mid
             roots.append(0.5 * (lo + hi))
-        elif 0 < k and abs(g_lo) <= abs(values[k - 1]) and abs(g_lo) <= abs(g_hi) and abs(g_lo) < 1e-8 * scale:
-            roots.append(lo)  # touches zero without crossing (a double root)
+        elif 0 < k and abs(g_lo) < abs(values[k - 1]) and abs(g_lo) <= abs(g_hi) and abs(g_lo) < 1e-8 * scale:
+            # touches zero without crossing (a double root); "<" on the left so that a double root midway
+            # between two grid points (equal |g| at both) is reported once, at the left one
+            roots.append(lo)
     distinct = [r for i, r in enumerate(roots) if i == 0 or r - roots[i - 1] > 1e-9 * max(1.0, abs(r))]
     return [sp.Float(r, 15) for r in distinct if a < r < b]
 
