@@ -23,8 +23,12 @@ The table counts, per module:
   and the text of its changed line, and an entry whose line no longer matches
   (the numbering moved) is reported as stale and not subtracted;
 * **message**: survivors whose only change is to a string that is only ever
-  part of an error or warning message (see ``message_only``); nothing should
-  pin a message's wording, so these count like equivalents.
+  part of an error or warning message (see ``message_only``), or listed in
+  the same table with a reason starting "message-only" (what the patterns
+  miss: a dropped ``fix=`` hint, a name only formatted into a message);
+  nothing should pin a message's wording, so these count like equivalents.
+  A number a message computes for the reader (an iteration, a suggested
+  learning rate, a count of mistakes) is not wording: tests pin it.
 
 rate = killed / (mutants - equivalent - message - not run); "not run" are
 mutants an interrupted run has not tested yet.
@@ -172,7 +176,7 @@ def report(show_survivors: list[str]) -> int:
 
     os.chdir(ROOT)  # mutmut's diff helpers read mutants/ relative to the cwd
     equivalents = _equivalents()
-    rows, stale, unchecked = [], [], []
+    rows, stale, unchecked, killed_listed = [], [], [], []
     for meta in sorted(MUTANTS.glob("calcnotes/**/*.py.meta")):
         path = str(meta.relative_to(MUTANTS)).removesuffix(".meta")
         codes = json.loads(meta.read_text())["exit_code_by_key"]
@@ -182,6 +186,8 @@ def report(show_survivors: list[str]) -> int:
         for name, code in codes.items():
             if code in KILLED:
                 count["killed"] += 1
+                if name in equivalents:
+                    killed_listed.append(name)
                 continue
             if code not in SURVIVED:
                 unchecked.append(name)
@@ -190,7 +196,8 @@ def report(show_survivors: list[str]) -> int:
             minus, plus = _diff_lines(name, path)
             if name in equivalents:
                 if _norm(equivalents[name][0]) in _norm(" ".join(p[1:] for p in plus)):
-                    count["equivalent"] += 1
+                    # a listed message-only mutant the patterns below do not recognise
+                    count["message" if equivalents[name][1].startswith("message-only") else "equivalent"] += 1
                     continue
                 stale.append(name)
             if message_only(minus, plus):
@@ -215,6 +222,8 @@ def report(show_survivors: list[str]) -> int:
         print(f"\n{len(unchecked)} mutants not tested yet (the run was interrupted): e.g. {unchecked[:3]}")
     if stale:
         print(f"\nStale entries in {EQUIVALENTS.relative_to(ROOT)} (the mutant's line changed): {stale}")
+    if killed_listed:
+        print(f"\nEntries in {EQUIVALENTS.relative_to(ROOT)} for mutants the tests kill (remove them): {killed_listed}")
     return 0
 
 
