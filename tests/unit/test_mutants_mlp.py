@@ -18,6 +18,7 @@ mean squared error of a constant target c is ``(b - c)^2`` with gradient
 
 from __future__ import annotations
 
+import re
 import warnings
 
 import numpy as np
@@ -327,3 +328,17 @@ def test_overflow_in_the_public_functions_is_a_value_error_without_numpy_warning
             backward([0], params, {"A0": np.array([[1e308]]), "A1": np.array([[0.5, 0.5]])})
         with pytest.raises(ValueError):
             loss([[0.0]], [[1e200]], "identity")  # the squared error overflows
+
+
+@pytest.mark.parametrize(("batch_size", "epochs", "expected"), [(None, 6, "6"), (2, 50, "3")])
+def test_a_blow_up_is_reported_in_the_epoch_of_the_step_that_passed_the_bound(batch_size, epochs, expected):
+    # The epoch in the message is computed for the reader, not wording. X = 0, c = 1, eta = 100, b0 = 0:
+    # every step (full batch, or each minibatch: the rows are identical) maps the error e = c - b to -199 e,
+    # so after step k |b| = |1 - (-199)^k|: 3.1e11 after step 5, 6.2e13 > 1e12 (the optimiser's bound for a
+    # start within [-1, 1]) after step 6. One step an epoch puts step 6 in epoch 6 (the last one: epochs=6);
+    # two minibatches an epoch put it in epoch 3.
+    assert abs(1 - (-199.0) ** 5) < 1e12 < abs(1 - (-199.0) ** 6)
+    model = MLP(hidden_sizes=(), output="identity", learning_rate=100.0, epochs=epochs, batch_size=batch_size)
+    with pytest.raises(DivergenceError) as caught:
+        model.fit(np.zeros((4, 1)), np.ones(4))
+    assert re.findall(r"diverged in epoch (\S+) \(", str(caught.value)) == [expected]
