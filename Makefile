@@ -36,10 +36,11 @@ pdf: build
 	$(PY) scripts/book_pdf.py --site site
 
 # Lint (ruff) and type-check (mypy --strict, configured in pyproject.toml) first: seconds.
+# --durations=15: the slowest tests, where the suite's time goes (issue 12).
 test: setup
 	$(PY) -m ruff check calcnotes
 	$(PY) -m mypy
-	$(PY) -m pytest -n 2 --cov=calcnotes --cov-report=term:skip-covered
+	$(PY) -m pytest -n 2 --cov=calcnotes --cov-report=term:skip-covered --durations=15
 
 # Unit tests and doctests only, without the site builds.
 test-fast: setup
