@@ -252,6 +252,14 @@ def test_regressor_score_of_constant_y_predicted_exactly_is_one():
     assert _FirstColumn().score([[3.0], [3.0]], [3.0, 3.0]) == 1.0
 
 
+def test_regressor_score_of_constant_y_divides_by_nothing():
+    # SS_tot = 0 is handled, not computed as 0/0 or x/0 and then masked: no numpy warning escapes
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert _FirstColumn().score([[1.0], [2.0]], [3.0, 3.0]) == 0.0
+        assert _FirstColumn().score([[3.0], [3.0]], [3.0, 3.0]) == 1.0
+
+
 def test_regressor_score_of_a_column_target():
     # y of shape (n, 1) against predictions of shape (n,): compared row by row, not broadcast
     X = np.array([[1.0], [2.0], [4.0], [5.0]])
