@@ -123,13 +123,15 @@ def lbfgs(
                               converged=converged, message=message, values=np.array(values))
 
     for k in range(max_iter + 1):
-        norm = float(np.linalg.norm(g))
+        with np.errstate(over="ignore"):  # a finite gradient near 1e300 has an infinite norm: stalls below
+            norm = float(np.linalg.norm(g))
         if norm <= tol:
             return result(True, f"converged: ||grad f(x)|| = {norm:.3g} <= tol = {tol:g} after {k} iterations")
         if k == max_iter:
             break
         d = _direction(g, pairs)
-        slope = float(g @ d)
+        with np.errstate(over="ignore", invalid="ignore"):  # an infinite slope is refused or stalls below
+            slope = float(g @ d)
         if slope >= 0:  # not downhill (round-off in the memory): restart as gradient descent
             pairs.clear()
             d, slope = -g, -norm * norm

@@ -281,3 +281,13 @@ def test_a_direction_that_is_not_downhill_restarts_as_steepest_descent(monkeypat
     monkeypatch.setattr(lbfgs_module, "_direction", cancelled)
     result = lbfgs(_quadratic(np.array([[a]])), [path[0]], max_iter=2)
     np.testing.assert_allclose(result.path[:, 0], path, rtol=1e-12)
+
+
+def test_a_finite_gradient_near_the_float64_limit_fails_cleanly_without_numpy_warnings():
+    # f = 1e300 (x1 + x2): the gradient (1e300, 1e300) is finite but its norm and g @ d overflow.
+    # No step of length <= 1 / ||g|| = 0 can move x, so L-BFGS reports a DivergenceError (the
+    # package's failure), and no RuntimeWarning from numpy comes before it.
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(DivergenceError):
+            lbfgs(lambda x: (1e300 * float(x.sum()), np.full(2, 1e300)), np.array([1.0, 1.0]))
