@@ -124,3 +124,35 @@ def build_report(built_site: Path) -> dict:
     given = os.environ.get("CALCNOTES_REPORT")
     path = Path(given) if given else built_site.parent / "build-report.json"
     return json.loads(path.read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def warning_sites(monkeypatch):
+    """``sites(run)``: where each warning ``run()`` gives is attributed, and the frame that called
+    the function raising it, as two lists of (file, line).
+
+    A ``stacklevel`` documents that a warning names the caller of the function that warns (the
+    user's line), however many frames lie between; the two lists must then be equal. A spy on
+    ``warnings.warn`` finds that frame, so the check holds both normally and under mutmut, whose
+    trampolines add frames of their own.
+    """
+    import warnings
+
+    callers: list[tuple[str, int]] = []
+    real_warn = warnings.warn
+
+    def spy(message, category=None, stacklevel=1, **kwargs):
+        caller = sys._getframe(2)  # 0: spy, 1: the function warning, 2: its caller
+        callers.append((caller.f_code.co_filename, caller.f_lineno))
+        real_warn(message, category, stacklevel + 1, **kwargs)  # + 1 for this spy's frame
+
+    monkeypatch.setattr(warnings, "warn", spy)
+
+    def sites(run):
+        callers.clear()
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            run()
+        return [(w.filename, w.lineno) for w in caught], list(callers)
+
+    return sites

@@ -211,20 +211,27 @@ def test_gd_perfect_start_is_not_a_divergence():
     assert model.loss_history_ == pytest.approx([0.0])
 
 
-def test_gd_slow_divergence_is_reported_when_the_last_loss_exceeds_the_first():
+def _slow_divergence():
+    """X, y, lambda_max of the loss's Hessian, a learning rate just above 2/lambda_max, the losses of
+    plain gradient descent on theta = (w, b) from 0 (independently of the package) and the first step
+    whose loss is above the start's."""
     X = np.array([[0.0], [1.0], [2.0], [3.0]])
     y = np.array([3.0, 2.0, 1.0, 0.0])
     X1 = np.column_stack([X, np.ones(4)])
     lam_max = np.linalg.eigvalsh(2 * X1.T @ X1 / 4)[-1]
     lr = 0.25
-    assert lr > 2 / lam_max  # too large, but only just: the loss first falls, then grows
-    # plain gradient descent on theta = (w, b) from 0, independently of the package
     theta, losses = np.zeros(2), []
     for _ in range(30):
         r = X1 @ theta - y
         losses.append(float(r @ r) / 4)
         theta = theta - lr * 2 * X1.T @ r / 4
     first_above = next(k for k in range(1, 30) if losses[k] > losses[0])
+    return X, y, lam_max, lr, losses, first_above
+
+
+def test_gd_slow_divergence_is_reported_when_the_last_loss_exceeds_the_first():
+    X, y, lam_max, lr, losses, first_above = _slow_divergence()
+    assert lr > 2 / lam_max  # too large, but only just: the loss first falls, then grows
     assert first_above > 2 and losses[1] < losses[0] and losses[first_above - 1] <= losses[0]
     # stopping just before: the loss is still below its start, a plain (non-converged) fit
     model = _quiet(lambda: LinearRegression(solver="gd", learning_rate=lr, max_iter=first_above - 1).fit(X, y))
@@ -251,18 +258,8 @@ def _numbers(message, pattern):
 def test_gd_divergence_message_reports_the_iteration_the_losses_and_a_safe_learning_rate():
     # The message's numbers are computed advice, not wording: the iteration, the loss at the
     # start and at the end, 2/lambda_max of the loss's Hessian (np.linalg on 2 X1^T X1 / n) and
-    # the suggested 1/lambda_max. The independent loop is the one of the test above.
-    X = np.array([[0.0], [1.0], [2.0], [3.0]])
-    y = np.array([3.0, 2.0, 1.0, 0.0])
-    X1 = np.column_stack([X, np.ones(4)])
-    lam_max = np.linalg.eigvalsh(2 * X1.T @ X1 / 4)[-1]
-    lr = 0.25
-    theta, losses = np.zeros(2), []
-    for _ in range(30):
-        r = X1 @ theta - y
-        losses.append(float(r @ r) / 4)
-        theta = theta - lr * 2 * X1.T @ r / 4
-    first_above = next(k for k in range(1, 30) if losses[k] > losses[0])
+    # the suggested 1/lambda_max, against the independent loop of _slow_divergence.
+    X, y, lam_max, lr, losses, first_above = _slow_divergence()
     with pytest.raises(DivergenceError) as caught:
         _quiet(lambda: LinearRegression(solver="gd", learning_rate=lr, max_iter=first_above).fit(X, y))
     message = str(caught.value)

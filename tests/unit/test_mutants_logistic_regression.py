@@ -8,7 +8,6 @@ to, and hand reasoning on tiny data sets (each derivation is in a comment).
 
 from __future__ import annotations
 
-import sys
 import warnings
 
 import numpy as np
@@ -225,30 +224,12 @@ def test_separable_after_one_step_warns_twice():
     assert [w.category for w in caught] == [ConvergenceWarning, ConvergenceWarning]
 
 
-def _warnings_and_callers(monkeypatch, run):
-    """The warnings `run` gives, and for each the (file, line) of the frame that called the warning function.
-
-    stacklevel=2 documents that a warning is attributed to that frame (fit's caller: the
-    user's line), however many frames lie between the caller and fit (e.g. a wrapper).
-    """
-    callers = []
-    real_warn = warnings.warn
-
-    def spy(message, category=None, stacklevel=1, **kwargs):
-        caller = sys._getframe(2)  # 0: spy, 1: the function warning, 2: its caller
-        callers.append((caller.f_code.co_filename, caller.f_lineno))
-        real_warn(message, category, stacklevel + 1, **kwargs)  # + 1 for this spy's frame
-
-    monkeypatch.setattr(warnings, "warn", spy)
-    _, caught = _record(run)
-    return [(w.filename, w.lineno) for w in caught], callers
-
-
-def test_warnings_point_at_the_line_that_called_fit(monkeypatch):
+def test_warnings_point_at_the_line_that_called_fit(warning_sites):
+    # stacklevel=2: a warning names fit's caller, the user's line (see the warning_sites fixture)
     X, y, _, _ = _data()
     for run in (lambda: LogisticRegression(l2=0.1, max_iter=1).fit(X, y),  # not converged
                 lambda: LogisticRegression().fit([[-1.0], [1.0]], [0, 1])):  # separable
-        attributed, callers = _warnings_and_callers(monkeypatch, run)
+        attributed, callers = warning_sites(run)
         assert len(callers) == 1 and attributed == callers
 
 

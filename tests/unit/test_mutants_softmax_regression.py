@@ -8,7 +8,6 @@ decision_function convention, and hand reasoning on tiny data sets (in the comme
 
 from __future__ import annotations
 
-import sys
 import warnings
 
 import numpy as np
@@ -185,22 +184,11 @@ def test_convergence_warning_names_the_solvers_knob():
     assert "learning_rate" not in str(lbfgs[0].message)
 
 
-def test_convergence_warning_points_at_the_line_that_called_fit(monkeypatch):
-    # stacklevel=2 documents that the warning is attributed to fit's caller (the user's line),
-    # however many frames lie between the caller and fit: a spy on warnings.warn records the
-    # frame that called the warning function, and the warning must name that frame
+def test_convergence_warning_points_at_the_line_that_called_fit(warning_sites):
+    # stacklevel=2: the warning names fit's caller, the user's line (see the warning_sites fixture)
     X, y = _data()
-    callers = []
-    real_warn = warnings.warn
-
-    def spy(message, category=None, stacklevel=1, **kwargs):
-        caller = sys._getframe(2)  # 0: spy, 1: the function warning, 2: its caller
-        callers.append((caller.f_code.co_filename, caller.f_lineno))
-        real_warn(message, category, stacklevel + 1, **kwargs)  # + 1 for this spy's frame
-
-    monkeypatch.setattr(warnings, "warn", spy)
-    _, caught = _record(lambda: SoftmaxRegression(max_iter=1).fit(X, y))
-    assert len(callers) == 1 and [(w.filename, w.lineno) for w in caught] == callers
+    attributed, callers = warning_sites(lambda: SoftmaxRegression(max_iter=1).fit(X, y))
+    assert len(callers) == 1 and attributed == callers
 
 
 def test_gd_divergence_names_the_learning_rate():
