@@ -7,8 +7,8 @@ For each survivor of the last ``make mutation`` run in the module (equivalent
 and message-only mutants left out, as in the report), this runs the given test
 files inside ``mutants/`` with the mutant switched on (mutmut's trampolines
 read ``MUTANT_UNDER_TEST``) and prints which ones the tests now kill. The test
-files are copied into ``mutants/tests`` first, so they import the mutated
-package. It only reads the stored results: a ``mutmut run`` (for example
+files are copied into ``mutants/tests`` first (under a name of this run's
+own, removed afterwards), so they import the mutated package. It only reads the stored results: a ``mutmut run`` (for example
 ``scripts/mutation_report.py --retest calcnotes/lbfgs.py``) records the kills.
 
 It is for writing tests quickly while other runs share the machine; nothing in
@@ -58,12 +58,26 @@ def main() -> int:
     parser.add_argument("--only", default="", help="only survivors whose name contains this")
     args = parser.parse_args()
     names = [n for n in survivors(args.module) if args.only in n]
+    # Each run copies the files under a name of its own, so two people trying tests at once
+    # never read each other's half-written copy (which would count as a kill).
     copies = []
     for test in args.tests:
-        target = MUTANTS / test
+        source = Path(test)
+        target = MUTANTS / source.with_name(f"{source.stem}_try{os.getpid()}.py")
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(ROOT / test, target)
-        copies.append(test)
+        copies.append(str(target.relative_to(MUTANTS)))
+    try:
+        killed = _try(args.module, names, copies)
+    finally:
+        for copy in copies:
+            (MUTANTS / copy).unlink(missing_ok=True)
+    print(f"\n{killed} of {len(names)} survivors killed by {', '.join(args.tests)}")
+    return 0
+
+
+def _try(module: str, names: list[str], copies: list[str]) -> int:
+    """Run the copied test files once per mutant; the number of mutants they kill."""
     killed = 0
     for name in names:
         env = dict(os.environ, MUTANT_UNDER_TEST=name, PYTHONPATH=str(MUTANTS))
@@ -74,13 +88,12 @@ def main() -> int:
         )
         verdict = "killed" if result.returncode != 0 else "survived"
         killed += result.returncode != 0
-        minus, plus = mutation_report._diff_lines(name, args.module)
+        minus, plus = mutation_report._diff_lines(name, module)
         print(f"{verdict:8s} {name}")
         if verdict == "survived":
             for line in minus + plus:
                 print("          ", line[:150])
-    print(f"\n{killed} of {len(names)} survivors killed by {', '.join(args.tests)}")
-    return 0
+    return killed
 
 
 if __name__ == "__main__":
