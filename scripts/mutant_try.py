@@ -8,8 +8,9 @@ and message-only mutants left out, as in the report), this runs the given test
 files inside ``mutants/`` with the mutant switched on (mutmut's trampolines
 read ``MUTANT_UNDER_TEST``) and prints which ones the tests now kill. The test
 files are copied into ``mutants/tests`` first (under a name of this run's
-own, removed afterwards), so they import the mutated package. It only reads the stored results: a ``mutmut run`` (for example
-``scripts/mutation_report.py --retest calcnotes/lbfgs.py``) records the kills.
+own, removed afterwards), so they import the mutated package. It only reads
+the stored results: a ``mutmut run`` (for example ``scripts/mutation_report.py
+--retest calcnotes/lbfgs.py``) records the kills.
 
 It is for writing tests quickly while other runs share the machine; nothing in
 ``make test`` uses it.
