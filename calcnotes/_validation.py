@@ -140,6 +140,12 @@ def as_float_array(
             f"{name} must be numeric, got strings (dtype {arr.dtype}); "
             f"convert them to numbers with np.asarray({name}, dtype=float)"
         )
+    elif arr.dtype.kind == "m":  # numpy counts durations as integers, in whatever unit they carry
+        raise TypeError(
+            f"{name} holds durations (dtype {arr.dtype}), whose numbers depend on "
+            f"their unit; convert them to numbers in the unit you mean, e.g. "
+            f"{name} / np.timedelta64(1, 's') for seconds"
+        )
     elif not (np.issubdtype(arr.dtype, np.number) or arr.dtype == np.bool_):
         raise TypeError(
             f"{name} must be numeric, got dtype {arr.dtype}; "

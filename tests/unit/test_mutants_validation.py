@@ -257,3 +257,15 @@ def test_encode_labels_refuses_infinite_labels_naming_y():
         encode_labels(np.array([0.0, -np.inf]), "labels")
     with pytest.raises(ValueError):
         encode_labels([0.0, float("nan")])
+
+
+def test_durations_are_refused_not_read_in_their_unit():
+    # numpy treats timedelta64 as an integer type: the same 90 seconds would become 90 (in s), 1.5 (in min)
+    # or 9e10 (in ns) depending on the array's unit, silently. The package asks for numbers instead.
+    seconds = np.array([90, 120], dtype="timedelta64[s]")
+    with pytest.raises(TypeError, match=r"^x "):
+        as_float_array(seconds, "x")
+    with pytest.raises(TypeError):
+        LinearRegression().fit(seconds.reshape(-1, 1), [1.0, 2.0])
+    # the fix the message names gives the numbers in the unit chosen
+    np.testing.assert_array_equal(as_float_array(seconds / np.timedelta64(1, "s"), "x"), [90.0, 120.0])
