@@ -44,16 +44,22 @@ __all__ = ["newton_minimize", "newton_root"]
 _MAX_COND = 1 / np.finfo(np.float64).eps
 
 
-def _newton_step(
-    x: Floats, r: Floats, derivative: Callable[[Floats], object], name: str, fix: str
-) -> np.ndarray:
-    """``x - M^{-1} r`` with ``M = derivative(x)``, refusing singular M."""
+def _finite_matrix(derivative: Callable[[Floats], object], x: Floats, name: str, fix: str) -> Floats:
+    """``derivative(x)``, of shape x.shape * 2, refused unless every entry is finite."""
     M = _call(derivative, x, f"{name}(x)", x.shape * 2)
     if not np.all(np.isfinite(M)):
         raise ValueError(
             f"{name} is not finite at x={_fmt(x)}; Newton's method cannot "
             f"take a step here: {fix}"
         )
+    return M
+
+
+def _newton_step(
+    x: Floats, r: Floats, derivative: Callable[[Floats], object], name: str, fix: str
+) -> np.ndarray:
+    """``x - M^{-1} r`` with ``M = derivative(x)``, refusing singular M."""
+    M = _finite_matrix(derivative, x, name, fix)
     if x.ndim == 0:
         if M == 0:
             raise ValueError(
@@ -72,20 +78,15 @@ def _newton_step(
 
 def _descent_direction(
     x: Floats, g: Floats, hess: Callable[[Floats], object], fix: str
-) -> np.ndarray:
-    r"""``-H^{-1} g`` for the line search, or ValueError if it does not point downhill.
+) -> tuple[np.ndarray, float]:
+    r"""``-H^{-1} g`` and its slope :math:`g^T d` for the line search, or ValueError if it does not point downhill.
 
     With a positive definite H the slope :math:`-g^T H^{-1} g` is negative;
     a Hessian that is singular (``np.linalg.solve`` refuses it), indefinite
     or so ill-conditioned that round-off turns the step uphill is refused.
     A step that goes downhill but is poor is then cut by the line search.
     """
-    M = _call(hess, x, "Hessian(x)", x.shape * 2)
-    if not np.isfinite(M).all():
-        raise ValueError(
-            f"Hessian is not finite at x={_fmt(x)}; Newton's method cannot "
-            f"take a step here: {fix}"
-        )
+    M = _finite_matrix(hess, x, "Hessian", fix)
     try:  # (inside _iterate's errstate: a non-finite step is refused below)
         step: np.ndarray = -g / M if x.ndim == 0 else -np.linalg.solve(M, g)
     except np.linalg.LinAlgError:
@@ -100,7 +101,7 @@ def _descent_direction(
             f"(grad f . step = {slope:.3g}): the Hessian is not positive "
             f"definite there (the line search needs H > 0); {fix}"
         )
-    return step
+    return step, slope
 
 
 def newton_root(
@@ -240,8 +241,7 @@ def newton_minimize(
         searched = objective
 
         def step(x: Floats, g: Floats) -> Floats:
-            direction = _descent_direction(x, g, hess, fix)  # -H^{-1} g, downhill
-            slope = float(np.sum(g * direction))
+            direction, slope = _descent_direction(x, g, hess, fix)  # -H^{-1} g, downhill
             return _armijo(searched, x, direction, slope, 1.0,
                            "the gradient or the Hessian is probably wrong (check them "
                            "with check_gradient), or rescale the problem")

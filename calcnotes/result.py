@@ -99,17 +99,15 @@ def _call(fn: Callable[[Floats], object], x: Floats, name: str, shape: tuple[int
         return out
     if out.size == 1 and math.prod(shape) == 1:
         return out.reshape(shape)  # accept 0.5, [0.5] or [[0.5]] for one variable
-    if out.shape != shape:
-        if shape == ():
-            raise ValueError(
-                f"{name} has shape {out.shape}, but f must return a scalar "
-                f"(one number: the value of the objective at x)"
-            )
+    if shape == ():
         raise ValueError(
-            f"{name} has shape {out.shape}, expected {shape}; return an "
-            f"array shaped like x (np.ravel a column vector)"
+            f"{name} has shape {out.shape}, but f must return a scalar "
+            f"(one number: the value of the objective at x)"
         )
-    return out
+    raise ValueError(
+        f"{name} has shape {out.shape}, expected {shape}; return an "
+        f"array shaped like x (np.ravel a column vector)"
+    )
 
 
 class _Remembered:
@@ -124,9 +122,13 @@ class _Remembered:
         self.x: Floats | None = None
         self.value: object = None
 
+    def _is_last(self, x: Floats) -> bool:
+        """x is the last point asked for."""
+        return self.x is not None and self.x.shape == x.shape and bool((self.x == x).all())
+
     def last_value(self, x: Floats) -> float | None:
         """f(x) if x is the last point asked for and its value a number, else None."""
-        if self.x is not None and self.x.shape == x.shape and (self.x == x).all():
+        if self._is_last(x):
             value = self.value
             if isinstance(value, (float, np.floating)) or (
                     isinstance(value, np.ndarray) and value.size == 1 and value.dtype == np.float64):
@@ -134,7 +136,7 @@ class _Remembered:
         return None
 
     def __call__(self, x: Floats) -> object:
-        if self.x is not None and self.x.shape == x.shape and (self.x == x).all():
+        if self._is_last(x):
             return self.value
         value = self.fn(x)
         self.x, self.value = np.array(x, dtype=np.float64), value
