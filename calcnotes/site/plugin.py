@@ -140,12 +140,11 @@ class CalcnotesPlugin(BasePlugin[CalcnotesConfig]):
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
-        blas.one_thread()
         adapters.install_runner(self._runner)
         adapters.install_formatter(self._formatter)
 
     def on_config(self, config):
-        blas.one_thread()
+        blas.one_thread()  # here, not in on_startup: a build started through mkdocs' API has no startup event
         # `mkdocs build -q` raises the mkdocs logger to ERROR, so warnings (a
         # broken link, a missing anchor) never reach strict mode: put it back.
         if config.strict and logging.getLogger("mkdocs").getEffectiveLevel() > logging.WARNING:
