@@ -61,6 +61,8 @@ _NAMING_CALL = re.compile(
     r"encode_labels|check_n_features"
     # differences/numeric: `where` and `name` label the point or the function in messages
     r"|_evaluate|_step|_steps|_best_step|_call"
+    # newton: the name of the derivative in messages
+    r"|_finite_matrix"
     # probability: the name of the argument or event in messages
     r"|_exact|_fractions|_holds"
     # optim: the name of the argument in messages
