@@ -30,6 +30,7 @@ __all__ = [
     "install_page_render",
     "install_runner",
     "install_search_entries",
+    "populate_page",
     "record_registrations",
     "replay_registrations",
     "wrap_templates",
@@ -75,7 +76,28 @@ def check_internals() -> list[str]:
     except ImportError as error:
         problems.append(f"mkdocs_jupyter.nbconvert2 cannot be imported ({error})")
     problems += _check_render_internals()
+    problems += _check_populate_page()
     return problems
+
+
+def _check_populate_page() -> list[str]:
+    """What the parallel helper's fork assumes of MkDocs' build (see :func:`populate_page`)."""
+    import inspect
+
+    from mkdocs.commands import build
+
+    populate = getattr(build, "_populate_page", None)
+    if populate is None or list(inspect.signature(populate).parameters)[:3] != ["page", "config", "files"]:
+        return ["mkdocs: commands.build._populate_page(page, config, files) is gone"]
+    return []
+
+
+def populate_page(page, config, files) -> None:
+    """Run one page through MkDocs' page pipeline (read, ``on_page_markdown``, convert,
+    ``on_page_content``) as a build does: what the parallel helper's fork runs."""
+    from mkdocs.commands.build import _populate_page
+
+    _populate_page(page, config, files)
 
 
 def _check_render_internals() -> list[str]:

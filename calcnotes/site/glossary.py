@@ -38,12 +38,18 @@ def load(path: Path) -> list[dict]:
 
 
 def abbreviations(terms: list[dict]) -> str:
-    """Markdown abbreviation definitions, one per term (and per listed variant)."""
+    """Markdown abbreviation definitions, one per term (and per listed variant).
+
+    Each is a paragraph of its own: Python-Markdown's abbreviation processor takes
+    one definition off the front of a block and hands the rest back, so one block
+    of n definitions is searched by every block processor n times over (measured:
+    0.7 MB of text searched per page per processor, about 2 s of a build).
+    """
     lines = []
     for entry in terms:
         for word in [entry["term"], *entry.get("variants", [])]:
             lines.append(f"*[{word}]: {entry['definition']}")
-    return "\n".join(lines)
+    return "\n\n".join(lines)
 
 
 def glossary_page(terms: list[dict], src_uri: str) -> str:

@@ -3,13 +3,20 @@
 MkDocs renders pages one after another, in one process. Running the chapters'
 blocks is most of a cold build, and this machine has two cores: so at the
 start of a build the plugin hands the pages that MkDocs will reach last to a
-helper, a second ``mkdocs build`` of just those pages (quiet, not strict,
-into a throw-away folder), whose only product is an execution-cache entry per
-page (``calcnotes.site.cache``) in a folder of its own. When the main build
+helper, whose only product is an execution-cache entry per page
+(``calcnotes.site.cache``) in a folder of its own. When the main build
 reaches such a page it waits for its entry and replays it, exactly as the
 execution cache replays a page; a page the helper could not run (it failed,
 or the helper died) is simply run by the main build, which then reports any
 failure with its file and line as usual.
+
+The helper is a fork of the build (:class:`Fork`), made once MkDocs has read
+the configuration, loaded the plugins and made the pages: it starts at once
+and runs its pages through MkDocs' own page pipeline. Where a fork is not safe
+(no ``os.fork``, or other threads running, as in a test worker) it is a second
+``mkdocs build`` of just those pages (:class:`Helper`: quiet, not strict, into
+a throw-away folder), which pays MkDocs' start-up a second time (measured: a
+cold build of 19.2 s took 31.2 s of CPU with it, 24.5 s run serially).
 
 Nothing is reused from an earlier build: the helper's entries are computed in
 this build, from the same sources, so a build with the cache off is still
@@ -22,12 +29,14 @@ import os
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import yaml
 
-__all__ = ["Helper", "choose"]
+__all__ = ["Fork", "Helper", "can_fork", "choose"]
 
 
 def choose(order: list[str], weight: dict[str, int], share: float = 0.5) -> list[str]:
@@ -85,6 +94,10 @@ class Helper:
             cwd=Path.cwd(), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )
 
+    def claim(self, src_uri: str) -> bool:
+        """Its pages are the helper's from the start: the main build claims none of them."""
+        return False
+
     def wait_for(self, src_uri: str, entry_path: Path, timeout: float = 600) -> bool:
         """Wait until the helper has written the page's entry (True) or has stopped (False)."""
         deadline = time.monotonic() + timeout
@@ -106,4 +119,86 @@ class Helper:
                 self.proc.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 self.proc.kill()
+        shutil.rmtree(self.work, ignore_errors=True)
+
+
+def can_fork() -> bool:
+    """A fork is safe here: POSIX, and this thread is the only one (a fork copies no other
+    thread, so a lock another thread holds would stay locked in the child for ever)."""
+    return hasattr(os, "fork") and threading.active_count() == 1
+
+
+class Fork:
+    """A child of this build that shares ``pages`` with it, taking them from the far end.
+
+    The two processes meet in the middle: the main build goes through ``pages`` in
+    MkDocs' order and the child in reverse, and each page goes to whichever process
+    claims it first (:meth:`claim`, an exclusive file create). The child stores each
+    of its runs as a cache entry in ``folder`` and stops at the first page the main
+    build has claimed; so the work splits evenly, whatever each page costs, with no
+    guess of what that is. ``run(page)`` is called in the child for each page it
+    claims, with its standard output and error sent to /dev/null; whatever happens,
+    the child ends there (``os._exit``), so it never returns into MkDocs' build.
+    """
+
+    def __init__(self, pages: list[str], run: Callable[[str, Path], None]) -> None:
+        self.pages = set(pages)
+        self.work = Path(tempfile.mkdtemp(prefix="calcnotes-parallel-"))
+        self.folder = self.work / "cache"
+        self.claims = self.work / "claims"
+        self.claims.mkdir()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        pid = os.fork()
+        if pid == 0:  # the child
+            code = 1
+            try:
+                null = os.open(os.devnull, os.O_WRONLY)
+                os.dup2(null, 1)
+                os.dup2(null, 2)
+                for page in reversed(pages):
+                    if not self.claim(page):
+                        break  # the main build got here first: the rest is its
+                    run(page, self.folder)
+                code = 0
+            finally:
+                os._exit(code)
+        self.pid: int | None = pid
+
+    def claim(self, src_uri: str) -> bool:
+        """Take ``src_uri`` for this process: False when the other one already has it."""
+        try:
+            os.close(os.open(self.claims / src_uri.replace("/", "__"), os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+        except FileExistsError:
+            return False
+        return True
+
+    def alive(self) -> bool:
+        if self.pid is None:
+            return False
+        done, _ = os.waitpid(self.pid, os.WNOHANG)
+        if done:
+            self.pid = None
+        return self.pid is not None
+
+    def wait_for(self, src_uri: str, entry_path: Path, timeout: float = 600) -> bool:
+        """Wait until the child has written the page's entry (True) or has ended (False)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if entry_path.exists():
+                return True
+            if not self.alive():
+                return entry_path.exists()
+            time.sleep(0.02)
+        return False
+
+    def close(self) -> None:
+        """Stop the child (if still running) and remove its folder."""
+        import shutil
+        import signal
+
+        if self.alive() and self.pid is not None:
+            os.kill(self.pid, signal.SIGTERM)
+            os.waitpid(self.pid, 0)
+            self.pid = None
         shutil.rmtree(self.work, ignore_errors=True)

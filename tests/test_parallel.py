@@ -1,0 +1,120 @@
+"""The parallel helper's fork (calcnotes.site.parallel.Fork), unit by unit: milliseconds each.
+
+The build's own use of it is checked end to end by tests/test_docs.py (the
+pages it ran) and tests/test_build.py (a page that fails in the fork is run
+again and reported by the main build).
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from calcnotes.site import parallel
+
+pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
+
+PAGES = [f"part/page{k}.md" for k in range(12)]
+
+
+def _mark(folder: Path, src: str, who: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / (src.replace("/", "__") + ".json")
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(who)
+    tmp.replace(path)  # atomic, as ExecutionCache.store
+    return path
+
+
+def test_the_two_processes_share_the_pages_each_taking_every_page_once():
+    ran_here: list[str] = []
+
+    def run(src: str, folder: Path) -> None:
+        time.sleep(0.01)  # a page's work
+        _mark(folder, src, "child")
+
+    fork = parallel.Fork(PAGES, run)
+    try:
+        deadline = time.monotonic() + 10
+        while not any(fork.claims.iterdir()):  # a loaded machine may start the child late
+            assert time.monotonic() < deadline, "the fork claimed nothing"
+            time.sleep(0.005)
+        for src in PAGES:  # the main build's pass, in MkDocs' order
+            if fork.claim(src):
+                time.sleep(0.01)
+                ran_here.append(src)
+            else:
+                assert fork.wait_for(src, fork.folder / (src.replace("/", "__") + ".json"), timeout=10)
+        by_child = sorted(p.name.removesuffix(".json").replace("__", "/") for p in fork.folder.glob("*.json"))
+        assert set(ran_here).isdisjoint(by_child)
+        assert sorted(ran_here + by_child) == sorted(PAGES)
+        # They met in the middle: the main build took a head of the list, the child the tail.
+        assert ran_here == PAGES[: len(ran_here)] and ran_here and by_child
+        deadline = time.monotonic() + 10
+        while fork.alive():  # the child stops at the first page the main build claimed
+            assert time.monotonic() < deadline, "the fork did not end"
+            time.sleep(0.01)
+    finally:
+        fork.close()
+    assert not fork.work.exists()
+
+
+def test_a_page_claimed_by_one_process_cannot_be_claimed_by_the_other():
+    fork = parallel.Fork(PAGES[:1], lambda src, folder: None)  # the child takes the only page
+    try:
+        deadline = time.monotonic() + 10
+        while fork.alive():
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+        assert not fork.claim(PAGES[0])
+        assert fork.claim("other.md") and not fork.claim("other.md")
+    finally:
+        fork.close()
+
+
+def test_a_fork_that_fails_ends_there_and_the_main_build_stops_waiting(tmp_path: Path):
+    """An error in the child ends the child (os._exit): it never returns into the caller's
+    code, and the main build's wait returns False at once, so it runs the page itself."""
+    returned = tmp_path / "returned"
+
+    def run(src: str, folder: Path) -> None:
+        raise RuntimeError("a page broke the fork")
+
+    pid = os.getpid()
+    fork = parallel.Fork(PAGES, run)
+    if os.getpid() != pid:  # only a child that escaped its os._exit could get here
+        returned.write_text("the child returned into the caller")
+        os._exit(3)
+    try:
+        started = time.monotonic()
+        assert fork.wait_for(PAGES[-1], fork.folder / "never.json", timeout=10) is False
+        assert time.monotonic() - started < 5
+        assert not fork.alive()
+    finally:
+        fork.close()
+    assert not returned.exists()
+
+
+def test_close_stops_a_fork_that_is_still_running():
+    fork = parallel.Fork(PAGES, lambda src, folder: time.sleep(30))
+    started = time.monotonic()
+    fork.close()
+    assert time.monotonic() - started < 5
+    assert fork.pid is None and not fork.work.exists()
+
+
+def test_no_fork_while_another_thread_runs():
+    """A fork copies only the calling thread: a lock another thread holds would never be
+    released in the child. The plugin then uses a second ``mkdocs build`` instead."""
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        assert parallel.can_fork() is False
+    finally:
+        stop.set()
+        thread.join()
