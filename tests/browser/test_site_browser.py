@@ -86,12 +86,15 @@ def site_pages(site: Path) -> list[str]:
     return pages
 
 
-def check_page(tab, url: str, html_file: Path, *, axe=None, phone=None, name: str = "page") -> list[str]:
+def check_page(tab, url: str, html_file: Path, *, axe=None, phone=None, name: str = "page",
+               desktop: tuple[Path, str] | None = None) -> list[str]:
     """Load ``url`` and return what is wrong with it (empty when all is well).
 
     With ``axe`` and ``phone`` (the fixtures of conftest.py), the same load is then
     checked by axe-core in both palettes, then narrowed to a 390 px phone (its
-    screenshot saved as ``name``.png).
+    screenshot saved as ``name``.png). With ``desktop`` (a folder and a name) and
+    ``axe``, the same load is also photographed at desktop width in both palettes
+    first, as <folder>/<name>-light.png and -dark.png.
     """
     tab.recorder.clear()
     tab.goto(url, wait_until="load")
@@ -134,8 +137,24 @@ def check_page(tab, url: str, html_file: Path, *, axe=None, phone=None, name: st
             problems.append(f"figure drawn with no size: {figure['label']!r}")
     if axe is not None:
         problems += axe.problems(tab, name)
+    if desktop is not None and axe is not None:
+        problems += _desktop_screenshots(tab, *desktop, set_scheme=axe.set_scheme)
     if phone is not None:
         problems += phone.problems(tab, name)
+    return problems
+
+
+def _desktop_screenshots(tab, folder: Path, name: str, *, set_scheme) -> list[str]:
+    """The page as loaded, at desktop width, in the light palette then the dark one."""
+    problems = []
+    folder.mkdir(parents=True, exist_ok=True)
+    for scheme, palette in (("light", "default"), ("dark", "slate")):
+        set_scheme(tab, palette)
+        path = folder / f"{name}-{scheme}.png"
+        tab.screenshot(path=str(path))
+        if path.stat().st_size <= 10_000:
+            problems.append(f"the {scheme} screenshot {path.name} is nearly empty ({path.stat().st_size} bytes)")
+    set_scheme(tab, "default")
     return problems
 
 
@@ -167,11 +186,23 @@ def _name(rel: str) -> str:
     return rel.strip("/").replace("/", "-") or "home"
 
 
+# Pages photographed at desktop width in both palettes (test-artifacts/screenshots/).
+KEY_PAGES = {
+    "home": "",
+    "derivatives": "calculus/derivatives/",
+    "linear-regression": "models/linear-regression/",
+    "errata": "errata/",
+}
+
+
 @pytest.mark.parametrize("rel", PAGES, ids=lambda rel: rel or "home")
-def test_page_loads_clean_with_math_and_figures(tab, base_url, site_dir, rel, axe, phone):
-    """One load of each page: everything above, axe-core in both palettes, then a phone."""
+def test_page_loads_clean_with_math_and_figures(tab, base_url, site_dir, rel, axe, phone, screenshots):
+    """One load of each page: everything above, axe-core in both palettes, the key pages'
+    desktop screenshots, then a phone."""
+    key = next((name for name, page in KEY_PAGES.items() if page == rel), None)
     problems = check_page(tab, base_url + rel, site_dir / rel / "index.html",
-                          axe=axe, phone=phone, name=_name(rel))
+                          axe=axe, phone=phone, name=_name(rel),
+                          desktop=(screenshots, key) if key else None)
     assert not problems, f"{rel or '(home)'}:\n" + "\n".join(problems)
 
 
@@ -512,31 +543,19 @@ def test_lab_offers_the_executed_notebook_for_download(tab, base_url, site_dir):
 
 # --------------------------------------------------------------- screenshots
 
-KEY_PAGES = {
-    "home": "",
-    "derivatives": "calculus/derivatives/",
-    "linear-regression": "models/linear-regression/",
-    "errata": "errata/",
-}
+def test_key_pages_are_photographed_in_both_palettes():
+    assert set(KEY_PAGES.values()) <= set(PAGES)  # each is photographed during its page check
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_screenshots_of_key_pages(browser, base_url, site_dir, screenshots, scheme):
+def test_the_site_opens_in_the_readers_palette(browser, base_url, scheme):
+    """A reader whose system prefers the dark palette gets it on the first page, else the light one."""
     ctx = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=scheme)
     try:
         page = ctx.new_page()
-        taken = []
-        for name, rel in KEY_PAGES.items():
-            if not (site_dir / rel / "index.html").is_file():
-                continue
-            page.goto(base_url + rel, wait_until="load")
-            page.evaluate("document.fonts.ready.then(() => true)")
-            expected = "slate" if scheme == "dark" else "default"
-            assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == expected
-            path = screenshots / f"{name}-{scheme}.png"
-            page.screenshot(path=str(path))
-            taken.append(path)
-        assert taken and all(p.stat().st_size > 10_000 for p in taken)
+        page.goto(base_url, wait_until="load")
+        expected = "slate" if scheme == "dark" else "default"
+        assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == expected
     finally:
         ctx.close()
 
