@@ -8,6 +8,8 @@ again and reported by the main build).
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -105,6 +107,46 @@ def test_close_stops_a_fork_that_is_still_running():
     fork.close()
     assert time.monotonic() - started < 5
     assert fork.pid is None and not fork.work.exists()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the parent-death signal is Linux's")
+def test_a_fork_ends_when_its_build_is_killed(tmp_path: Path):
+    """A build killed outright (no on_shutdown to stop the fork) leaves no orphan running pages."""
+    pid_file = tmp_path / "child.pid"
+    code = (
+        "import os, time\n"
+        "from pathlib import Path\n"
+        "from calcnotes.site import parallel\n"
+        f"pid_file = Path({str(pid_file)!r})\n"
+        "def run(src, folder):\n"
+        "    pid_file.write_text(str(os.getpid()))\n"
+        "    time.sleep(60)\n"
+        "parallel.Fork(['a.md', 'b.md'], run)\n"
+        "time.sleep(60)\n"
+    )
+    build = subprocess.Popen([sys.executable, "-c", code])
+    try:
+        deadline = time.monotonic() + 20
+        while not pid_file.exists() or not pid_file.read_text():
+            assert time.monotonic() < deadline, "the fork never started its page"
+            time.sleep(0.02)
+        child = int(pid_file.read_text())
+        build.kill()
+        build.wait()
+        deadline = time.monotonic() + 10
+        while _running(child):
+            assert time.monotonic() < deadline, "the fork outlived its killed build"
+            time.sleep(0.02)
+    finally:
+        build.kill()
+
+
+def _running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"  # a zombie has ended (its parent, init, reaps it)
 
 
 def test_no_fork_while_another_thread_runs():

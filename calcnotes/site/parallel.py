@@ -149,10 +149,12 @@ class Fork:
         self.claims.mkdir()
         sys.stdout.flush()
         sys.stderr.flush()
+        parent = os.getpid()
         pid = os.fork()
         if pid == 0:  # the child
             code = 1
             try:
+                _end_with(parent)
                 null = os.open(os.devnull, os.O_WRONLY)
                 os.dup2(null, 1)
                 os.dup2(null, 2)
@@ -202,3 +204,18 @@ class Fork:
             os.waitpid(self.pid, 0)
             self.pid = None
         shutil.rmtree(self.work, ignore_errors=True)
+
+
+def _end_with(parent: int) -> None:
+    """End this child when ``parent`` dies, so a killed build leaves no orphan running pages
+    (Linux's parent-death signal; elsewhere an orphan runs the pages left, then ends)."""
+    import ctypes
+    import signal
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # it died before the prctl took effect
+        os._exit(1)
