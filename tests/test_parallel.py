@@ -160,3 +160,66 @@ def test_no_fork_while_another_thread_runs():
     finally:
         stop.set()
         thread.join()
+
+
+# ------------------------------------------------------------ the fork in a real build
+
+def _tiny_site(tmp_path: Path, pages: dict[str, str]) -> dict:
+    from calcnotes.site.sitebuild import copy_pages, site_config
+
+    docs = tmp_path / "docs"
+    copy_pages([], docs)
+    for name, text in pages.items():
+        (docs / name).parent.mkdir(parents=True, exist_ok=True)
+        (docs / name).write_text(text, encoding="utf-8")
+    return site_config(docs, tmp_path / "site", [*pages, "errata.md"])
+
+
+def _block_page(k: int, claim: str = "x == k") -> str:
+    return (f"# Page {k}\n\nIt prints a square.\n\n"
+            f'```python exec="on" session="p{k}" result="text"\nk = {k}\nx = k\nprint(k * k)\nassert {claim}, "x should be 99"\n```\n')
+
+
+def test_the_fork_builds_the_same_site_as_one_process(tmp_path: Path):
+    """Pages run and converted by the fork (the API page among them) come out byte for byte
+    as when one process builds everything."""
+    from calcnotes.site.sitebuild import build
+
+    pages = {f"p{k}.md": _block_page(k) for k in range(6)}
+    pages["reference.md"] = "# Reference\n\nSee [page 1](p1.md).\n\n::: calcnotes.losses.mse\n"
+    config = _tiny_site(tmp_path, pages)
+    sites = {}
+    for how, parallel_env in (("fork", "1"), ("one", "0")):
+        config["site_dir"] = str(tmp_path / f"site-{how}")
+        report = tmp_path / f"report-{how}.json"
+        env = {"CALCNOTES_PARALLEL": parallel_env, "CALCNOTES_CACHE": "0", "CALCNOTES_REPORT": str(report)}
+        result = build(config, tmp_path / f"work-{how}", "--strict", "-q", env=env)
+        assert result.returncode == 0, result.stdout + result.stderr
+        sites[how] = Path(config["site_dir"])
+        if how == "fork":
+            import json
+
+            helped = {p for p, e in json.loads(report.read_text())["pages"].items() if e["parallel"]}
+            assert "reference.md" in helped and len(helped) >= 2, helped  # the fork took its share
+    files = {how: sorted(p.relative_to(site) for p in site.rglob("*") if p.is_file() and p.suffix != ".gz")
+             for how, site in sites.items()}
+    assert files["fork"] == files["one"]
+    different = [str(p) for p in files["fork"] if (sites["fork"] / p).read_bytes() != (sites["one"] / p).read_bytes()]
+    assert not different, different
+
+
+def test_what_goes_wrong_in_the_fork_is_reported_by_the_build(tmp_path: Path):
+    """A failing block in a page the fork ran, and a broken link in a page the fork converted:
+    the build fails and names both (the fork's log goes nowhere, so the build redoes them)."""
+    from calcnotes.site.sitebuild import build
+
+    pages = {f"p{k}.md": _block_page(k) for k in range(6)}
+    pages["p5.md"] = _block_page(5, claim="x == 99")
+    pages["zz.md"] = "# Links\n\nA link to [nowhere](missing.md).\n"
+    config = _tiny_site(tmp_path, pages)
+    result = build(config, tmp_path / "work", "--strict", "-q",
+                   env={"CALCNOTES_PARALLEL": "1", "CALCNOTES_CACHE": "0"})
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert f"{(tmp_path / 'docs' / 'p5.md')}:" in output and "x should be 99" in output, output
+    assert "missing.md" in output, output

@@ -162,6 +162,7 @@ class Fork:
                     if not self.claim(page):
                         break  # the main build got here first: the rest is its
                     run(page, self.folder)
+                    os.close(os.open(self._done(page), os.O_CREAT | os.O_WRONLY))
                 code = 0
             finally:
                 os._exit(code)
@@ -175,6 +176,9 @@ class Fork:
             return False
         return True
 
+    def _done(self, src_uri: str) -> Path:
+        return self.claims / (src_uri.replace("/", "__") + ".done")
+
     def alive(self) -> bool:
         if self.pid is None:
             return False
@@ -183,14 +187,16 @@ class Fork:
             self.pid = None
         return self.pid is not None
 
-    def wait_for(self, src_uri: str, entry_path: Path, timeout: float = 600) -> bool:
-        """Wait until the child has written the page's entry (True) or has ended (False)."""
+    def wait_for(self, src_uri: str, entry_path: Path | None = None, timeout: float = 600) -> bool:
+        """Wait until the child is done with the page (True; its results, if it stored
+        any, are in ``folder``) or has ended without finishing it (False)."""
+        done = self._done(src_uri)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            if entry_path.exists():
+            if done.exists():
                 return True
             if not self.alive():
-                return entry_path.exists()
+                return done.exists()
             time.sleep(0.02)
         return False
 

@@ -134,6 +134,7 @@ class CalcnotesPlugin(BasePlugin[CalcnotesConfig]):
         self.helper: parallel.Helper | parallel.Fork | None = None
         self.helper_cache: ExecutionCache | None = None
         self.helper_render: rendercache.RenderCache | None = None  # the forked helper's converted pages
+        self.files_order: list[str] = []  # MkDocs' order of the files, while on_files changed it
         self.in_helper = False  # True in the parallel helper's fork: it only stores its pages' runs
         self.chapters: list[dict] = []
         self.terms: list[dict] = []
@@ -230,7 +231,26 @@ class CalcnotesPlugin(BasePlugin[CalcnotesConfig]):
             checks = sum(count_checks(b.code) for b in blocks)
             self.state.pages[file.src_uri] = PageInfo(where, source, blocks, checks, sessions)
         self.state.files_signature = rendercache.digest(*sorted(f.src_uri for f in files))
+        self._order_for_fork(files, config)
         return files
+
+    def _order_for_fork(self, files, config) -> None:
+        """With the forked helper, the pages without blocks (the API reference, the Errata,
+        the map...) are read last, where the fork takes pages first: it converts them while
+        this process runs blocks (on_env puts MkDocs' order back before any page is written)."""
+        self.files_order = []
+        if not self._wants_helper(config) or not parallel.can_fork():
+            return
+        self.files_order = [f.src_uri for f in files]
+        for file in files.documentation_pages():
+            info = self.state.pages.get(file.src_uri)
+            if info is not None and not info.blocks:
+                files.remove(file)
+                files.append(file)
+
+    def _wants_helper(self, config) -> bool:
+        return (self.command == "build" and os.environ.get("CALCNOTES_PARALLEL", "1") != "0"
+                and bool(config.config_file_path))
 
     def on_nav(self, nav, *, config, files):
         """The pages exist now: the parallel helper takes its share, then the lab's kernel starts."""
@@ -242,14 +262,17 @@ class CalcnotesPlugin(BasePlugin[CalcnotesConfig]):
     def _start_helper(self, files, config) -> None:
         """Hand the pages MkDocs reaches last to a second process (see calcnotes.site.parallel)."""
         self._stop_helper()
-        if self.command != "build" or os.environ.get("CALCNOTES_PARALLEL", "1") == "0" or not config.config_file_path:
+        if not self._wants_helper(config):
             return
         order = [f.src_uri for f in files.documentation_pages() if f.src_uri in self.state.pages]
         weight = {src: sum(len(b.code) for b in info.blocks) for src, info in self.state.pages.items()}
         if self.cache is not None:  # pages the cache already has need no helper
             weight = {src: w for src, w in weight.items() if not self.cache.peek(src, self.state.pages[src].source)}
         if parallel.can_fork():  # both processes take pages until they meet: all of them are shared
-            shared = parallel.choose(order, weight, share=1.0)
+            # Pages without blocks too, unless the render cache may have their HTML already.
+            convert_all = self.render_cache is None or self.render_cache.is_empty("convert")
+            shared = [src for src in order if weight.get(src)
+                      or (convert_all and self.files_order and not self.state.pages[src].blocks)]
             if len(shared) < 2:
                 return
             self.helper = parallel.Fork(shared, self._helper_run(config, files))
@@ -314,8 +337,11 @@ class CalcnotesPlugin(BasePlugin[CalcnotesConfig]):
             return markdown
         entry = self.cache.lookup(src, info.source) if self.cache and info.blocks else None
         if entry is None and self.helper is not None and src in self.helper.pages and not self.helper.claim(src):
-            if self.helper.wait_for(src, self.helper_cache._path(src)):
+            done = self.helper.wait_for(src, self.helper_cache._path(src))
+            if done and info.blocks:
                 entry = self.helper_cache.lookup(src, info.source)
+            elif done:  # no blocks: the fork only converted it (_render looks for its HTML)
+                state.from_helper.add(src)
             if entry is not None:
                 state.from_helper.add(src)
                 if self.cache is not None:  # the next build replays it from the project's cache
@@ -412,7 +438,9 @@ class CalcnotesPlugin(BasePlugin[CalcnotesConfig]):
         running = bool(info.blocks) and entry is None
         api = re.search(r"^:::", page.markdown, re.M) is not None  # mkdocstrings renders calcnotes' docstrings
         if api and state.modules_digest is None:
-            state.modules_digest = rendercache.digest(json.dumps(self.cache.all_modules()))
+            digests = self.cache or self.helper_cache  # one of them is there whenever a page is stored or replayed
+            assert digests is not None
+            state.modules_digest = rendercache.digest(json.dumps(digests.all_modules()))
 
         def key(outputs: list) -> str:
             return (cache or helper).key("convert", src, page.markdown, state.files_signature, json.dumps(outputs),
@@ -545,6 +573,11 @@ class CalcnotesPlugin(BasePlugin[CalcnotesConfig]):
 
     def on_env(self, env, *, config, files):
         """The register of errata and the site totals, once every page has run."""
+        if self.files_order:  # MkDocs' own order again, for writing the pages and the search index
+            rank = {src: k for k, src in enumerate(self.files_order)}
+            for file in sorted(files, key=lambda f: rank.get(f.src_uri, len(rank))):
+                files.remove(file)
+                files.append(file)
         if self.render_cache is not None:
             adapters.wrap_templates(env, self._page_output)
             # The theme's templates compiled once, not on every build (Jinja checks each one's

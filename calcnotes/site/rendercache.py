@@ -119,6 +119,11 @@ class RenderCache:
             self.put(kind, key, value)
         return value
 
+    def is_empty(self, kind: str) -> bool:
+        """Nothing of ``kind`` is stored (a first build, or a cache just cleared)."""
+        folder = self.directory / kind
+        return not folder.is_dir() or next(folder.glob("*.json"), None) is None
+
     def summary(self) -> dict[str, list[int]]:
         """``{kind: [entries taken from the cache, entries looked up]}`` for this build."""
         return {kind: [self.hits[kind], self.hits[kind] + self.misses[kind]] for kind in ("convert", "page", "search")}

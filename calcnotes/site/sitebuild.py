@@ -42,12 +42,13 @@ def site_config(docs_dir: Path, site_dir: Path, nav: list | None = None, *, stri
     return config
 
 
-def build(config: dict, workdir: Path, *args: str) -> subprocess.CompletedProcess:
-    """Run ``mkdocs build`` on ``config`` (written to ``workdir``); never raises."""
+def build(config: dict, workdir: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """Run ``mkdocs build`` on ``config`` (written to ``workdir``), with ``env`` added to
+    the environment; never raises."""
     workdir.mkdir(parents=True, exist_ok=True)
     config_file = workdir / "mkdocs.yml"
     config_file.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})}
     return subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "-f", str(config_file), *args],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=600,
