@@ -1,24 +1,26 @@
-"""Run part of the site's pages in a second process, beside the build (two cores, two builds).
+"""Share a cold build's pages with a second process (two cores, two processes).
 
 MkDocs renders pages one after another, in one process. Running the chapters'
 blocks is most of a cold build, and this machine has two cores: so at the
-start of a build the plugin hands the pages that MkDocs will reach last to a
-helper, whose only product is an execution-cache entry per page
-(``calcnotes.site.cache``) in a folder of its own. When the main build
-reaches such a page it waits for its entry and replays it, exactly as the
-execution cache replays a page; a page the helper could not run (it failed,
-or the helper died) is simply run by the main build, which then reports any
-failure with its file and line as usual.
+start of a build the plugin shares the pages with a helper, whose product is
+an execution-cache entry per page (``calcnotes.site.cache``) and its converted
+HTML, in a folder of its own. When the main build reaches a page the helper
+took, it waits for it and replays it, exactly as the execution cache replays a
+page; a page the helper could not run (it failed, or the helper died) is run
+by the main build, which then reports any failure with its file and line.
 
-The helper is a fork of the build (:class:`Fork`), made once MkDocs has read
-the configuration, loaded the plugins and made the pages: it starts at once
-and runs its pages through MkDocs' own page pipeline. Where a fork is not safe
-(no ``os.fork``, or other threads running, as in a test worker) it is a second
-``mkdocs build`` of just those pages (:class:`Helper`: quiet, not strict, into
-a throw-away folder), which pays MkDocs' start-up a second time (measured: a
-cold build of 19.2 s took 31.2 s of CPU with it, 24.5 s run serially).
+On Linux the helper is a fork of the build (:class:`Fork`), made once MkDocs
+has read the configuration, loaded the plugins and made the pages: it starts
+at once and runs pages through MkDocs' own page pipeline. The two processes
+take pages from the two ends of the list until they meet, so the split is
+even whatever each page costs. Elsewhere, or with other threads running (a
+test worker), it is a second ``mkdocs build`` of the last pages by code
+length (:class:`Helper`: quiet, not strict, into a throw-away folder), which
+pays MkDocs' start-up a second time (measured: a cold build of 19.2 s took
+31.2 s of CPU with it, 24.5 s in one process; with the fork, 13.6-14.7 s and
+23-24.5 s of CPU).
 
-Nothing is reused from an earlier build: the helper's entries are computed in
+Nothing is reused from an earlier build: the helper's results are computed in
 this build, from the same sources, so a build with the cache off is still
 computed fresh. ``CALCNOTES_PARALLEL=0`` turns the helper off.
 """
@@ -123,9 +125,11 @@ class Helper:
 
 
 def can_fork() -> bool:
-    """A fork is safe here: POSIX, and this thread is the only one (a fork copies no other
-    thread, so a lock another thread holds would stay locked in the child for ever)."""
-    return hasattr(os, "fork") and threading.active_count() == 1
+    """A fork is safe here: Linux, and this thread is the only one (a fork copies no other
+    thread, so a lock another thread holds would stay locked in the child for ever). Not
+    macOS: its system libraries (Accelerate's BLAS, which NumPy may use) are not fork-safe,
+    which is why Python's multiprocessing spawns there."""
+    return sys.platform.startswith("linux") and threading.active_count() == 1
 
 
 class Fork:
