@@ -47,14 +47,16 @@ def count_checks(code: str) -> int:
     >>> count_checks("assert x\\nfor i in range(3):\\n    assert i >= 0\\nprint(erratum('k'))")
     3
     """
-    tree = ast.parse(code)
-    asserts = sum(isinstance(node, ast.Assert) for node in ast.walk(tree))
-    errata = sum(
-        isinstance(node, ast.Call)
-        and (getattr(node.func, "id", None) == "erratum" or getattr(node.func, "attr", None) == "erratum")
-        for node in ast.walk(tree)
-    )
-    return asserts + errata
+    tree = ast.parse(code)  # first: a block that does not parse is an error even with no check
+    if "assert" not in code and "erratum" not in code:
+        return 0
+    count = 0
+    for node in ast.walk(tree):  # one walk: every page's blocks are counted before the build forks
+        if isinstance(node, ast.Assert):
+            count += 1
+        elif isinstance(node, ast.Call) and "erratum" in (getattr(node.func, "id", None), getattr(node.func, "attr", None)):
+            count += 1
+    return count
 
 
 def page_checks(markdown: str) -> tuple[int, int]:
