@@ -7,6 +7,11 @@ build lives in one :class:`BuildState`, made new in ``on_pre_build``. This
 module is also the one thing to port if MkDocs 2 or Zensical replaces the
 plugin API.
 
+Once MkDocs has made the pages (``on_nav``), a cold ``mkdocs build`` forks
+(``parallel``): the fork takes pages from the far end of MkDocs' order, runs and
+converts them and stores the results, while this process takes them from the
+front and replays the fork's, until the two meet.
+
 Per page, before Markdown is converted (``on_page_markdown``):
   1. the page's executable blocks are found (``fences``) and checked against
      the execution cache (``cache``): a fresh page replays its stored results,
@@ -735,7 +740,6 @@ def _display_path(path: str) -> str:
         return str(resolved.relative_to(Path.cwd()))
     except ValueError:
         return str(resolved)
-
 
 
 _FREEZING = False
