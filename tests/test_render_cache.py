@@ -125,3 +125,34 @@ def test_an_api_page_follows_the_docstrings(tmp_path: Path):
     assert third.returncode == 0, third.stderr
     assert report["render_cache"]["convert"][0] == report["render_cache"]["convert"][1]  # all stored now
     assert (site3 / "api/index.html").read_bytes() == (site / "api/index.html").read_bytes()
+
+
+def test_the_lab_notebook_is_replayed_until_a_calcnotes_module_changes(tmp_path: Path):
+    """The lab's page (mkdocs-jupyter's export of the executed notebook) comes from the render
+    cache while nothing changed, and is executed again once a calcnotes module changes."""
+    package = tmp_path / "pkg"
+    shutil.copytree(ROOT / "calcnotes", package / "calcnotes", ignore=shutil.ignore_patterns("__pycache__"))
+    (package / "node_modules").symlink_to(ROOT / "node_modules")
+    docs = tmp_path / "docs"
+    copy_pages([], docs)
+    (docs / "lab").mkdir()
+    (docs / "lab" / "tiny.py").write_text(
+        "# %% [markdown]\n# # A tiny lab\n\n# %%\nimport calcnotes.losses as losses\n"
+        "print('marker', getattr(losses, 'EDITED', 'as shipped'))\n", encoding="utf-8")
+    nav = ["lab/tiny.py", "errata.md"]
+    first, _, site = _build(tmp_path, docs, "first", nav, package)
+    assert first.returncode == 0, first.stdout + first.stderr
+    page = "lab/tiny/index.html"
+    assert "marker as shipped" in (site / page).read_text()
+    second, report, site2 = _build(tmp_path, docs, "second", nav, package)
+    assert second.returncode == 0, second.stdout + second.stderr
+    stored, total = report["render_cache"]["convert"]
+    assert stored == total >= 1, report["render_cache"]  # the notebook's page among them
+    assert (site2 / page).read_bytes() == (site / page).read_bytes()
+    assert (site2 / "lab/tiny/tiny.ipynb").read_bytes() == (site / "lab/tiny/tiny.ipynb").read_bytes()
+    module = package / "calcnotes" / "losses.py"
+    module.write_text(module.read_text() + "\nEDITED = 'edited'\n")
+    third, _, site3 = _build(tmp_path, docs, "third", nav, package)
+    assert third.returncode == 0, third.stdout + third.stderr
+    assert "marker edited" in (site3 / page).read_text()
+    assert "marker edited" in (site3 / "lab/tiny/tiny.ipynb").read_text()

@@ -329,6 +329,40 @@ class CalcnotesPlugin(BasePlugin[CalcnotesConfig]):
 
     # ------------------------------------------------------------ each page
 
+    def on_pre_page(self, page, *, config, files):
+        """A lab notebook's page converts from the render cache too: mkdocs-jupyter has just
+        given it a ``render`` of its own, which exports the notebook to HTML on every build."""
+        if self.render_cache is not None and notebook.is_notebook(page) and "render" in vars(page):
+            page.render = self._notebook_render(page, page.render)
+        return page
+
+    def _notebook_render(self, page, convert):
+        """mkdocs-jupyter's conversion, stored under the notebook's source and every
+        ``calcnotes`` module (the lab's key in the execution cache) with the executed
+        notebook its download is written from."""
+        cache = self.render_cache
+        assert cache is not None and self.cache is not None
+
+        def render(config, files) -> None:
+            key = cache.key("notebook", page.file.src_uri, Path(page.file.abs_src_path).read_bytes(),
+                            json.dumps(self.cache.all_modules()))
+            stored = cache.get("convert", key)
+            if stored is not None:
+                import nbformat
+
+                rendercache.restore_notebook_page(page, stored)
+                self.executed_notebooks.append(nbformat.from_dict(stored["notebook"]))
+                self.state.notebook_replayed = True
+                return
+            before = len(self.executed_notebooks)
+            with rendercache.warnings_logged() as seen:
+                convert(config, files)
+            if not seen.count and len(self.executed_notebooks) > before:
+                cache.put("convert", key, {**rendercache.notebook_page_state(page),
+                                           "notebook": json.loads(json.dumps(self.executed_notebooks[-1]))})
+
+        return render
+
     def on_page_markdown(self, markdown: str, *, page, config, files) -> str:
         src = page.file.src_uri
         state = self.state

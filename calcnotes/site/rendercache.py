@@ -200,6 +200,24 @@ def restore_page(page, state: dict, files) -> None:
         page.links_to_anchors = {files.get_file_from_path(src): dict(t) for src, t in state["links"].items()}
 
 
+def notebook_page_state(page) -> dict:
+    """What mkdocs-jupyter's conversion set on a notebook's page, as JSON."""
+    return {"content": page.content, "toc": _toc_items(page.toc.items), "title": vars(page).get("title")}
+
+
+def restore_notebook_page(page, state: dict) -> None:
+    """Set on a notebook's page what its conversion set (see :func:`notebook_page_state`)."""
+    from mkdocs.structure.toc import TableOfContents
+
+    page.content = state["content"]
+    items = _anchor_links(state["toc"])
+    if items:
+        items[0].active = True
+    page.toc = TableOfContents(items)
+    if state["title"] is not None:
+        page.title = state["title"]
+
+
 def nav_signature(nav) -> str:
     """Every section, page and link of the navigation: titles, URLs, nesting."""
 
