@@ -12,7 +12,10 @@ The render cache (:mod:`calcnotes.site.rendercache`) reaches three more places
 where MkDocs has no plugin hook: ``Page.render`` (Markdown to HTML), the theme
 template's ``render`` and Material's search index, each wrapped here so that a
 stored result may stand in for the work; and the autorefs and mkdocstrings
-registers that a page's conversion fills, recorded here to be replayed.
+registers that a page's conversion fills, recorded here to be replayed; and
+the conversion mkdocs-jupyter gives a notebook's page, so that the lab's page
+is stored too. The parallel helper's fork runs pages through MkDocs' own
+(private) page pipeline, ``_populate_page``.
 """
 
 from __future__ import annotations
@@ -30,11 +33,13 @@ __all__ = [
     "install_page_render",
     "install_runner",
     "install_search_entries",
+    "notebook_render",
     "populate_page",
     "record_registrations",
     "replay_registrations",
     "wrap_templates",
     "session_globals",
+    "set_notebook_render",
 ]
 
 
@@ -77,6 +82,7 @@ def check_internals() -> list[str]:
         problems.append(f"mkdocs_jupyter.nbconvert2 cannot be imported ({error})")
     problems += _check_render_internals()
     problems += _check_populate_page()
+    problems += _check_notebook_render()
     return problems
 
 
@@ -89,6 +95,29 @@ def _check_populate_page() -> list[str]:
     populate = getattr(build, "_populate_page", None)
     if populate is None or list(inspect.signature(populate).parameters)[:3] != ["page", "config", "files"]:
         return ["mkdocs: commands.build._populate_page(page, config, files) is gone"]
+    return []
+
+
+def notebook_render(page) -> Callable[[Any, Any], None] | None:
+    """The conversion mkdocs-jupyter gave a notebook's page in its ``on_pre_page`` (a
+    ``render`` of the page's own, shadowing ``Page.render``), or None if it gave none."""
+    return vars(page).get("render")
+
+
+def set_notebook_render(page, render: Callable[[Any, Any], None]) -> None:
+    """Put ``render(config, files)`` in place of the notebook page's conversion."""
+    page.render = render
+
+
+def _check_notebook_render() -> list[str]:
+    import inspect
+
+    try:
+        from mkdocs_jupyter.plugin import Plugin
+    except ImportError as error:
+        return [f"mkdocs_jupyter.plugin cannot be imported ({error})"]
+    if "page.render = " not in inspect.getsource(Plugin.on_pre_page):
+        return ["mkdocs-jupyter: on_pre_page no longer gives a notebook's page a render of its own"]
     return []
 
 

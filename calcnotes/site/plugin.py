@@ -334,8 +334,9 @@ class CalcnotesPlugin(BasePlugin[CalcnotesConfig]):
     def on_pre_page(self, page, *, config, files):
         """A lab notebook's page converts from the render cache too: mkdocs-jupyter has just
         given it a ``render`` of its own, which exports the notebook to HTML on every build."""
-        if self.render_cache is not None and notebook.is_notebook(page) and "render" in vars(page):
-            page.render = self._notebook_render(page, page.render)
+        convert = adapters.notebook_render(page) if notebook.is_notebook(page) else None
+        if self.render_cache is not None and convert is not None:
+            adapters.set_notebook_render(page, self._notebook_render(page, convert))
         return page
 
     def _notebook_render(self, page, convert):
