@@ -209,13 +209,13 @@ def test_the_fork_builds_the_same_site_as_one_process(tmp_path: Path):
 
 
 def test_what_goes_wrong_in_the_fork_is_reported_by_the_build(tmp_path: Path):
-    """A failing block in a page the fork ran, and a broken link in a page the fork converted:
-    the build fails and names both (the fork's log goes nowhere, so the build redoes them)."""
+    """A failing block in a page the fork ran, and broken links in a page the fork converted:
+    the build fails and names them all (the fork's log goes nowhere, so the build redoes them)."""
     from calcnotes.site.sitebuild import build
 
     pages = {f"p{k}.md": _block_page(k) for k in range(6)}
     pages["p5.md"] = _block_page(5, claim="x == 99")
-    pages["zz.md"] = "# Links\n\nA link to [nowhere](missing.md).\n"
+    pages["zz.md"] = "# Links\n\nA link to [nowhere](missing.md) and [an absolute one](/elsewhere/page.html).\n"
     config = _tiny_site(tmp_path, pages)
     result = build(config, tmp_path / "work", "--strict", "-q",
                    env={"CALCNOTES_PARALLEL": "1", "CALCNOTES_CACHE": "0"})
@@ -223,3 +223,5 @@ def test_what_goes_wrong_in_the_fork_is_reported_by_the_build(tmp_path: Path):
     assert result.returncode != 0
     assert f"{(tmp_path / 'docs' / 'p5.md')}:" in output and "x should be 99" in output, output
     assert "missing.md" in output, output
+    # MkDocs warns about this one only while converting, which the fork did: it must not be lost.
+    assert "contains an absolute link '/elsewhere/page.html'" in output, output

@@ -232,7 +232,15 @@ def nav_signature(nav) -> str:
 
 
 class warnings_logged(logging.Handler):  # noqa: N801 - used as a context manager, like a function
-    """``with warnings_logged() as seen:`` ... ``seen.count``: warnings logged meanwhile, by anyone."""
+    """``with warnings_logged() as seen:`` ... ``seen.count``: warnings logged meanwhile, by anyone.
+
+    Listens on the root logger and on ``mkdocs``: the ``mkdocs`` command stops its
+    logger's records from reaching the root (``propagate = False``), so a warning
+    MkDocs itself logs while converting a page (an absolute link, say) was missed,
+    and the page stored; the next build then passed strict mode without it.
+    """
+
+    _LOGGERS = ("", "mkdocs")
 
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
@@ -242,8 +250,10 @@ class warnings_logged(logging.Handler):  # noqa: N801 - used as a context manage
         self.count += 1
 
     def __enter__(self) -> warnings_logged:
-        logging.getLogger().addHandler(self)
+        for name in self._LOGGERS:
+            logging.getLogger(name).addHandler(self)
         return self
 
     def __exit__(self, *exc) -> None:
-        logging.getLogger().removeHandler(self)
+        for name in self._LOGGERS:
+            logging.getLogger(name).removeHandler(self)
