@@ -162,3 +162,17 @@ def test_the_lab_notebook_is_replayed_until_a_calcnotes_module_changes(tmp_path:
     assert third.returncode == 0, third.stdout + third.stderr
     assert "marker edited" in (site3 / page).read_text()
     assert "marker edited" in (site3 / "lab/tiny/tiny.ipynb").read_text()
+
+
+def test_a_run_that_warned_is_never_stored(tmp_path: Path):
+    """A block that logs a warning while it runs: every build runs the page again and logs it
+    (a stored run would replay the output without the warning, and pass strict mode)."""
+    docs = tmp_path / "docs"
+    copy_pages([], docs)
+    _pages(docs, a='# A\n\n```python exec="on" session="a"\nimport logging\n'
+                   'logging.getLogger("mkdocs.plugins.a-test").warning("a warning from a block")\nprint(6 * 7)\n```\n')
+    for name in ("first", "second"):
+        result, report, _ = _build(tmp_path, docs, name, ["a.md", "errata.md"])
+        assert result.returncode != 0, name
+        assert "a warning from a block" in result.stdout + result.stderr, name
+        assert report["pages"]["a.md"]["cached"] is False, name

@@ -425,15 +425,19 @@ class CalcnotesPlugin(BasePlugin[CalcnotesConfig]):
 
     def _runner(self, original):
         """markdown-exec's block runner, recording failures and outputs (a replayed page never
-        gets here: :meth:`_formatter` returns its stored HTML)."""
+        gets here: :meth:`_formatter` returns its stored HTML). A block that logs a warning
+        while it runs makes its page's run unstorable: a replay would not log it again."""
 
         def run(code: str, returncode: int | None = None, session: str | None = None, id: str | None = None, **extra):  # noqa: A002
             page = self.state.current
             try:
-                output = original(code, returncode=returncode, session=session, id=id, **extra)
+                with rendercache.warnings_logged() as seen:
+                    output = original(code, returncode=returncode, session=session, id=id, **extra)
             except adapters.ExecutionError as error:
                 self.state.failures.append(guard.Failure(page, code, session, id, str(error)))
                 raise
+            if seen.count:
+                self.state.uncacheable.add(page or "")
             self.state.outputs.setdefault(page or "", []).append([code_digest(code), output])
             return output
 
