@@ -102,14 +102,7 @@ class Helper:
 
     def wait_for(self, src_uri: str, entry_path: Path, timeout: float = 600) -> bool:
         """Wait until the helper has written the page's entry (True) or has stopped (False)."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if entry_path.exists():
-                return True
-            if self.proc.poll() is not None:
-                return entry_path.exists()
-            time.sleep(0.05)
-        return False
+        return _wait(entry_path, lambda: self.proc.poll() is None, timeout, 0.05)
 
     def close(self) -> None:
         """Stop the helper (if still running) and remove its folder."""
@@ -122,6 +115,19 @@ class Helper:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
         shutil.rmtree(self.work, ignore_errors=True)
+
+
+def _wait(ready: Path, running: Callable[[], bool], timeout: float, step: float) -> bool:
+    """Poll until ``ready`` exists (True), or the process making it has ended without it,
+    or ``timeout`` seconds have passed (False)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if ready.exists():
+            return True
+        if not running():
+            return ready.exists()
+        time.sleep(step)
+    return False
 
 
 def can_fork() -> bool:
@@ -194,15 +200,7 @@ class Fork:
     def wait_for(self, src_uri: str, entry_path: Path | None = None, timeout: float = 600) -> bool:
         """Wait until the child is done with the page (True; its results, if it stored
         any, are in ``folder``) or has ended without finishing it (False)."""
-        done = self._done(src_uri)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if done.exists():
-                return True
-            if not self.alive():
-                return done.exists()
-            time.sleep(0.02)
-        return False
+        return _wait(self._done(src_uri), self.alive, timeout, 0.02)
 
     def close(self) -> None:
         """Stop the child (if still running) and remove its folder."""

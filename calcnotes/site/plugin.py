@@ -121,7 +121,7 @@ class BuildState:
     notebook_replayed: bool = False
     files_signature: str = ""
     nav_signature: str | None = None
-    modules_digest: str | None = None  # every calcnotes module, for API pages (once a build)
+    modules_digest: str | None = None  # every calcnotes module (once a build): see _modules_digest
 
 
 class CalcnotesPlugin(BasePlugin[CalcnotesConfig]):
@@ -283,15 +283,16 @@ class CalcnotesPlugin(BasePlugin[CalcnotesConfig]):
             if len(shared) < 2:
                 return
             self.helper = parallel.Fork(shared, self._helper_run(config, files))
+            self.helper_cache = ExecutionCache(self.helper.folder, _PACKAGE)
             self.helper_render = rendercache.RenderCache(self.helper.work / "render",
-                                                         self._render_salt(config, ExecutionCache(self.helper.folder, _PACKAGE)))
+                                                         self._render_salt(config, self.helper_cache))
             adapters.install_page_render(self._render)
         else:
             pages = parallel.choose(order, weight)
             if len(pages) < 2:
                 return
             self.helper = parallel.Helper(Path(config.config_file_path), Path(config.docs_dir), pages)
-        self.helper_cache = ExecutionCache(self.helper.folder, _PACKAGE)
+            self.helper_cache = ExecutionCache(self.helper.folder, _PACKAGE)
 
     def _helper_run(self, config, files):
         """What the forked helper does with each page it takes: run it and store the run in
@@ -348,7 +349,7 @@ class CalcnotesPlugin(BasePlugin[CalcnotesConfig]):
 
         def render(config, files) -> None:
             key = cache.key("notebook", page.file.src_uri, Path(page.file.abs_src_path).read_bytes(),
-                            json.dumps(self.cache.all_modules()))
+                            self._modules_digest())
             stored = cache.get("convert", key)
             if stored is not None:
                 import nbformat
@@ -483,14 +484,11 @@ class CalcnotesPlugin(BasePlugin[CalcnotesConfig]):
         entry = state.replay.get(src)
         running = bool(info.blocks) and entry is None
         api = re.search(r"^:::", page.markdown, re.M) is not None  # mkdocstrings renders calcnotes' docstrings
-        if api and state.modules_digest is None:
-            digests = self.cache or self.helper_cache  # one of them is there whenever a page is stored or replayed
-            assert digests is not None
-            state.modules_digest = rendercache.digest(json.dumps(digests.all_modules()))
+        modules = self._modules_digest() if api else ""
 
         def key(outputs: list) -> str:
             return (cache or helper).key("convert", src, page.markdown, state.files_signature, json.dumps(outputs),
-                             state.modules_digest if api else "")
+                                         modules)
 
         if not running:
             key_now = key(entry.outputs if entry is not None else [])
@@ -515,6 +513,15 @@ class CalcnotesPlugin(BasePlugin[CalcnotesConfig]):
             key_now = key(state.outputs[src])
         if not seen.count and cache is not None:
             cache.put("convert", key_now, {**rendercache.page_state(page), "registrations": recorder.calls})
+
+    def _modules_digest(self) -> str:
+        """Every ``calcnotes`` module, as one digest (read once a build): the key of what
+        depends on the whole package (an API page, the lab)."""
+        if self.state.modules_digest is None:
+            digests = self.cache or self.helper_cache  # one of them is there whenever a page is stored or replayed
+            assert digests is not None
+            self.state.modules_digest = rendercache.digest(json.dumps(digests.all_modules()))
+        return self.state.modules_digest
 
     def _run_is_storable(self, src: str) -> bool:
         """The page ran cleanly and every block's output and HTML were recorded (so far in its build)."""

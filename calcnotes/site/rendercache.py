@@ -185,15 +185,20 @@ def page_state(page) -> dict:
     }
 
 
-def restore_page(page, state: dict, files) -> None:
-    """Set on ``page`` what its conversion set (see :func:`page_state`)."""
+def _toc(rows: list):
+    """The table of contents :func:`_toc_items` stored."""
     from mkdocs.structure.toc import TableOfContents
 
-    page.content = state["content"]
-    items = _anchor_links(state["toc"])
+    items = _anchor_links(rows)
     if items:
         items[0].active = True  # as mkdocs.structure.toc.get_toc marks it
-    page.toc = TableOfContents(items)
+    return TableOfContents(items)
+
+
+def restore_page(page, state: dict, files) -> None:
+    """Set on ``page`` what its conversion set (see :func:`page_state`)."""
+    page.content = state["content"]
+    page.toc = _toc(state["toc"])
     page._title_from_render = state["title"]
     page.present_anchor_ids = set(state["anchors"])
     if state["links"] is not None:
@@ -207,13 +212,8 @@ def notebook_page_state(page) -> dict:
 
 def restore_notebook_page(page, state: dict) -> None:
     """Set on a notebook's page what its conversion set (see :func:`notebook_page_state`)."""
-    from mkdocs.structure.toc import TableOfContents
-
     page.content = state["content"]
-    items = _anchor_links(state["toc"])
-    if items:
-        items[0].active = True
-    page.toc = TableOfContents(items)
+    page.toc = _toc(state["toc"])
     if state["title"] is not None:
         page.title = state["title"]
 
