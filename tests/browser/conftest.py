@@ -180,6 +180,8 @@ def _allowed(rule: str, node: dict) -> bool:
 
 # The dark palette changes colours only: its pass runs the rules that look at colour.
 COLOUR_RULES = ["color-contrast", "link-in-text-block"]
+# KaTeX's HTML rendering: out of axe's context, and out of its grid (_GRID_SKIPS_MATH).
+MATH_HTML = ".katex-html"
 
 _AXE_RUN = r"""async rules => {
   const holdsMath = target => {
@@ -190,14 +192,14 @@ _AXE_RUN = r"""async rules => {
   if (rules) options.runOnly = rules;
   // KaTeX's HTML rendering is aria-hidden (screen readers get its MathML twin): thousands of
   // spans per page that axe would otherwise walk, for no finding a reader could meet.
-  const result = await axe.run({exclude: [".katex-html"]}, options);
+  const result = await axe.run({exclude: [MATH_HTML]}, options);
   return result.violations.map(v => ({
     id: v.id, impact: v.impact, help: v.help,
     nodes: v.nodes.map(n => ({target: n.target.join(" "), impact: n.impact,
                                html: n.html.slice(0, 200), math: holdsMath(n.target),
                                data: [...n.any, ...n.all, ...n.none].map(c => c.data).find(d => d) || null})),
   }));
-}"""
+}""".replace("MATH_HTML", json.dumps(MATH_HTML))
 
 # Material's own palette switch, minus the localStorage write (the suite shares one
 # context: the next page must still open light): the scheme on <body>, with transitions
@@ -278,9 +280,9 @@ _AXE_GRID_WALK = ("      var treeWalker = document.createTreeWalker(root, "
 _AXE_GRID_WALK_FAST = ("      var treeWalker = document.createTreeWalker(root, "
                        "window.NodeFilter.SHOW_ELEMENT, {acceptNode: __cnGridSkipsMath}, false);")
 _GRID_SKIPS_MATH = r"""var __cnGridSkipsMath = node => (
-  node.classList && node.classList.contains("katex-html")
+  node.matches(MATH_HTML)
   && !node.querySelector("a, [style*=background]")) ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT;
-"""
+""".replace("MATH_HTML", json.dumps(MATH_HTML))
 
 # Each patch: what axe-core's readable build says, what replaces it, the code it needs.
 _AXE_PATCHES = {
