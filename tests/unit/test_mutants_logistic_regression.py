@@ -8,6 +8,7 @@ to, and hand reasoning on tiny data sets (each derivation is in a comment).
 
 from __future__ import annotations
 
+import re
 import warnings
 
 import numpy as np
@@ -237,8 +238,16 @@ def test_gd_divergence_names_the_learning_rate():
     # |x| ~ 1e300: the first gradient is ~1e300 and every trial step overflows the loss, so
     # no halving lowers it; the fix to name is gd's learning_rate (or scaling X)
     X = [[1e300], [-1e300], [2e300], [-1.5e300]]
-    with pytest.raises(DivergenceError, match="learning_rate"):
+    with pytest.raises(DivergenceError, match="learning_rate") as info:
         LogisticRegression(solver="gd").fit(X, [1, 0, 1, 0])
+    # a number, not wording: the loss at zeros is log 2 (finite), so the run failed in its
+    # first step, iteration 1, not at the start
+    assert re.search(r"\bdiverged at iteration 1\b", str(info.value)), str(info.value)
+
+    # ... and at the start it is iteration 0: Newton's Hessian ~ x^2 / 4 overflows there
+    with pytest.raises(DivergenceError) as info:
+        LogisticRegression().fit(X, [1, 0, 1, 0])
+    assert re.search(r"\bdiverged at iteration 0\b", str(info.value)), str(info.value)
 
 
 def test_newton_overflow_names_neither_l2_nor_the_learning_rate():

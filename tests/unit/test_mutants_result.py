@@ -145,3 +145,23 @@ def test_divergence_reports_the_iteration_it_happened_at():
     with pytest.raises(DivergenceError) as info:
         gradient_descent(lambda x: 1.0 if x == 0 else np.nan, 0.0, 1.0)
     assert re.search(r"\biteration 1\b", info.value.result.message)
+
+
+def test_a_line_search_that_finds_no_step_names_its_iteration_and_keeps_the_path():
+    # f(x) = x on x >= -1/2, +inf below; f' = 1; x0 = 0, learning rate 1/2 (by hand):
+    # iteration 1 tries x = -1/2: f = -1/2 <= 0 + 1e-4 * (1/2) * (-1), Armijo holds, taken.
+    # iteration 2 tries -1, -3/4, -5/8, ...: all below -1/2, all +inf, until the halved step
+    # no longer moves x. So the run fails in iteration 2 with one step done, at x = -1/2
+    # (before, the error named no iteration and carried no path).
+    def f(x):
+        return float(x) if x >= -0.5 else np.inf
+
+    with pytest.raises(DivergenceError) as info:
+        gradient_descent(lambda x: 1.0, 0.0, 0.5, f=f, line_search="backtracking")
+    message = str(info.value)
+    assert message.startswith("diverged at iteration 2: the line search found no step"), message
+    assert message.count("reduce learning_rate") == 1, message  # the fix is named once
+    result = info.value.result
+    assert result is not None and result.n_iter == 1 and result.x == -0.5 and not result.converged
+    assert result.message.startswith("diverged at iteration 2:"), result.message
+    np.testing.assert_array_equal(result.values, [0.0, -0.5])

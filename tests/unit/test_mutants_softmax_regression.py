@@ -8,6 +8,7 @@ decision_function convention, and hand reasoning on tiny data sets (in the comme
 
 from __future__ import annotations
 
+import re
 import warnings
 
 import numpy as np
@@ -194,8 +195,11 @@ def test_convergence_warning_points_at_the_line_that_called_fit(warning_sites):
 def test_gd_divergence_names_the_learning_rate():
     # |x| ~ 1e300: every trial step from zeros overflows the loss, no halving lowers it
     X = [[1e300], [-1e300], [2e300], [-1.5e300]]
-    with pytest.raises(DivergenceError, match="learning_rate"):
+    with pytest.raises(DivergenceError, match="learning_rate") as info:
         SoftmaxRegression().fit(X, [1, 0, 1, 0])
+    # a number, not wording: the loss at zeros is log 2 (finite), so the run failed in its
+    # first step, iteration 1, not at the start
+    assert re.search(r"\bdiverged at iteration 1\b", str(info.value)), str(info.value)
 
 
 def test_lbfgs_divergence_does_not_name_a_learning_rate():
@@ -203,6 +207,9 @@ def test_lbfgs_divergence_does_not_name_a_learning_rate():
     with pytest.raises(DivergenceError) as info:
         SoftmaxRegression(solver="lbfgs").fit(X, [1, 0, 1, 0])
     assert "learning_rate" not in str(info.value)
+    # the loss at zeros is log 2 (finite); along its gradient (~1e100) every trial of the
+    # first step, down to 2^-60 of it, overflows the loss: the run fails in iteration 1
+    assert re.search(r"\bdiverged at iteration 1\b", str(info.value)), str(info.value)
 
 
 def test_decision_function_is_the_log_odds_for_two_classes():
