@@ -38,7 +38,7 @@ pdf: build
 # Lint (ruff) and type-check (mypy --strict, configured in pyproject.toml) first: seconds.
 # --durations=15: the slowest tests, where the suite's time goes (issue 12).
 test: setup
-	$(PY) -m ruff check calcnotes
+	$(PY) -m ruff check calcnotes tests benchmarks scripts
 	$(PY) -m mypy
 	$(PY) -m pytest -n 2 --cov=calcnotes --cov-report=term:skip-covered --durations=15
 

@@ -23,11 +23,10 @@ from pathlib import Path
 import numpy as np
 import torch
 
-ROOT = Path(__file__).resolve().parents[1]
-
 from calcnotes.autodiff import Tensor, softmax_cross_entropy
 from calcnotes.mlp import init_params
 
+ROOT = Path(__file__).resolve().parents[1]
 RTOL, ATOL = 1e-12, 1e-15
 rng = np.random.default_rng(0)
 
@@ -41,7 +40,7 @@ def both(build_ours, build_torch, *arrays):
     out_t = build_torch(*theirs)
     out_t.backward()
     pairs = [(out.data, out_t.detach().numpy())]
-    pairs += [(t.grad, tt.grad.numpy()) for t, tt in zip(ours, theirs)]
+    pairs += [(t.grad, tt.grad.numpy()) for t, tt in zip(ours, theirs, strict=True)]
     worst = 0.0
     for a, b in pairs:
         assert a.shape == b.shape, (a.shape, b.shape)
@@ -116,7 +115,7 @@ def mlp_cases():
         keys = list(params)
         for output in ("softmax", "sigmoid", "identity"):
 
-            def ours(*P, activation=activation, output=output):
+            def ours(*P, activation=activation, output=output, X=X, labels=labels, Yb=Yb, Yr=Yr):
                 A = Tensor(X)
                 for l in range(3):
                     A = A @ P[2 * l] + P[2 * l + 1]
@@ -129,7 +128,7 @@ def mlp_cases():
                     return -(Yb * S.log() + (1 - Yb) * (1 - S).log()).sum() * (1 / Yb.size)
                 return ((A - Yr) * (A - Yr)).sum() * (1 / Yr.size)
 
-            def theirs(*P, activation=activation, output=output):
+            def theirs(*P, activation=activation, output=output, X=X, labels=labels, Yb=Yb, Yr=Yr):
                 A = torch.tensor(X)
                 for l in range(3):
                     A = A @ P[2 * l] + P[2 * l + 1]
@@ -150,7 +149,7 @@ def main() -> int:
     torch.set_default_dtype(torch.float64)
     results, failed = {}, []
     print(f"{'case':58} {'worst relative error':>22}")
-    for name, (worst, ours, theirs) in cases():
+    for name, (worst, _ours, theirs) in cases():
         results[name] = worst
         ok = worst <= RTOL
         failed += [] if ok else [name]

@@ -62,7 +62,7 @@ def classify(case, seconds: float) -> tuple[str, str]:
         return "hang", f"still running after {seconds:g} s"
     except ImportError as err:  # a module this checkout does not have yet
         return "n/a", f"{type(err).__name__}: {str(err)[:160]}"
-    except Exception as err:  # noqa: BLE001 - classifying every failure is the point
+    except Exception as err:  # classifying every failure is the point
         detail = f"{type(err).__name__}: {str(err)[:160]}"
         if hasattr(case, "match") and isinstance(err, case.error) and re.search(case.match, str(err)):
             return "clear", detail
@@ -75,7 +75,7 @@ def classify(case, seconds: float) -> tuple[str, str]:
         return "silent wrong", f"returned {str(value)[:160]}"
     try:
         right = case.check(value)
-    except Exception as err:  # noqa: BLE001
+    except Exception as err:
         right = False
         value = f"{value} (check raised {type(err).__name__})"
     return ("clear", "right answer") if right else ("silent wrong", f"returned {str(value)[:160]}")
@@ -110,7 +110,7 @@ def main() -> None:
     counts = Counter(category for _, category, _ in outcomes.values())
     print(f" all ({len(outcomes)} cases): " + ", ".join(f"{counts[c]} {c}" for c in CATEGORIES))
     if args.verbose:
-        for case_id, (kind, category, detail) in outcomes.items():
+        for case_id, (_kind, category, detail) in outcomes.items():
             if category != "clear":
                 print(f"  [{category}] {case_id}: {detail}")
     if args.json:

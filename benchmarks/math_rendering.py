@@ -23,8 +23,9 @@ import threading
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
 from calcnotes.site.sitebuild import build, copy_pages, site_config
+
+ROOT = Path(__file__).resolve().parents[1]
 
 CLIENT_INIT = """
 document$.subscribe(function () {
@@ -52,7 +53,8 @@ def build_variant(page: str, work: Path, client: bool) -> tuple[Path, float]:
     copy_pages([page, *api], docs)  # the chapter links into the API reference
     config = site_config(docs, work / "site", [page, *api, "errata.md"], strict_links=False)
     if client:
-        config["plugins"] = [{"calcnotes": {"katex": False}} if p == "calcnotes" else p for p in config["plugins"]]
+        config["plugins"] = [{"calcnotes": {"katex": False}} if p == "calcnotes" else p
+                             for p in config["plugins"]]
         dist = ROOT / "node_modules/katex/dist"
         target = docs / "assets/katex-client"
         shutil.copytree(dist / "fonts", target / "fonts", ignore=shutil.ignore_patterns("*.woff", "*.ttf"))
@@ -61,7 +63,8 @@ def build_variant(page: str, work: Path, client: bool) -> tuple[Path, float]:
             shutil.copy2(dist / name, target / name)
         (target / "init.js").write_text(CLIENT_INIT)
         config["extra_css"] = ["assets/katex-client/katex.min.css", *config.get("extra_css", [])]
-        config["extra_javascript"] = [f"assets/katex-client/{n}" for n in ["katex.min.js", "contrib/auto-render.min.js", "init.js"]]
+        config["extra_javascript"] = [f"assets/katex-client/{n}"
+                                      for n in ["katex.min.js", "contrib/auto-render.min.js", "init.js"]]
     start = time.perf_counter()
     result = build(config, work / "w", "-q")
     seconds = time.perf_counter() - start
@@ -131,11 +134,13 @@ def main() -> None:
             site, seconds = build_variant(page, Path(tmp), client)
             html_bytes = (site / url_path / "index.html").stat().st_size
             drawn_ms, total_bytes, gz_bytes = measure(site, url_path)
-            rows.append(("client-side KaTeX" if client else "build-time KaTeX", seconds, html_bytes, total_bytes, gz_bytes, drawn_ms))
+            rows.append(("client-side KaTeX" if client else "build-time KaTeX", seconds, html_bytes, total_bytes,
+                         gz_bytes, drawn_ms))
     print(f"page: {page}")
     print(f"{'variant':<20} {'build s':>8} {'HTML kB':>8} {'page kB':>8} {'gzipped kB':>11} {'math drawn ms':>14}")
     for name, seconds, html_bytes, total, gz, drawn in rows:
-        print(f"{name:<20} {seconds:>8.2f} {html_bytes / 1024:>8.0f} {total / 1024:>8.0f} {gz / 1024:>11.0f} {drawn:>14.0f}")
+        print(f"{name:<20} {seconds:>8.2f} {html_bytes / 1024:>8.0f} {total / 1024:>8.0f} {gz / 1024:>11.0f} "
+              f"{drawn:>14.0f}")
 
 
 if __name__ == "__main__":

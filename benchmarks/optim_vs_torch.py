@@ -25,8 +25,6 @@ from pathlib import Path
 import numpy as np
 import torch
 
-ROOT = Path(__file__).resolve().parents[1]
-
 from calcnotes.optim import (
     CosineDecay,
     ExponentialDecay,
@@ -39,6 +37,7 @@ from calcnotes.optim import (
     stochastic_gradient,
 )
 
+ROOT = Path(__file__).resolve().parents[1]
 TOLERANCE = 1e-12
 N_STEPS = 600
 torch.set_default_dtype(torch.float64)
@@ -113,34 +112,34 @@ def main() -> int:
     for label, loss, grad, x0 in problems:
         cases = [
             (f"heavy ball, Polyak's eta={polyak[0]:.4f} beta={polyak[1]:.4f}",
-             lambda: heavy_ball(grad, x0, polyak[0], polyak[1], max_iter=n, tol=0),
+             lambda grad=grad, x0=x0: heavy_ball(grad, x0, polyak[0], polyak[1], max_iter=n, tol=0),
              lambda ps: SGD(ps, lr=polyak[0], momentum=polyak[1]), None),
             ("heavy ball, eta=0.05 beta=0.9",
-             lambda: heavy_ball(grad, x0, 0.05, 0.9, max_iter=n, tol=0),
+             lambda grad=grad, x0=x0: heavy_ball(grad, x0, 0.05, 0.9, max_iter=n, tol=0),
              lambda ps: SGD(ps, lr=0.05, momentum=0.9), None),
             (f"Nesterov, eta=1/L={nest[0]:.4f} beta={nest[1]:.4f}",
-             lambda: nesterov(grad, x0, nest[0], nest[1], max_iter=n, tol=0),
+             lambda grad=grad, x0=x0: nesterov(grad, x0, nest[0], nest[1], max_iter=n, tol=0),
              lambda ps: SGD(ps, lr=nest[0], momentum=nest[1], nesterov=True), None),
             ("Adam, eta=0.1",
-             lambda: adam(grad, x0, 0.1, max_iter=n, tol=0),
+             lambda grad=grad, x0=x0: adam(grad, x0, 0.1, max_iter=n, tol=0),
              lambda ps: Adam(ps, lr=0.1), None),
             ("Adam, eta=0.05 betas=(0.8, 0.99) eps=1e-6",
-             lambda: adam(grad, x0, 0.05, (0.8, 0.99), 1e-6, max_iter=n, tol=0),
+             lambda grad=grad, x0=x0: adam(grad, x0, 0.05, (0.8, 0.99), 1e-6, max_iter=n, tol=0),
              lambda ps: Adam(ps, lr=0.05, betas=(0.8, 0.99), eps=1e-6), None),
             ("heavy ball + StepDecay(0.05, 100, 0.5)",
-             lambda: heavy_ball(grad, x0, StepDecay(0.05, 100, 0.5), 0.9, max_iter=n, tol=0),
+             lambda grad=grad, x0=x0: heavy_ball(grad, x0, StepDecay(0.05, 100, 0.5), 0.9, max_iter=n, tol=0),
              lambda ps: SGD(ps, lr=0.05, momentum=0.9),
              lambda o: lr_sched.StepLR(o, step_size=100, gamma=0.5)),
             ("Nesterov + ExponentialDecay(0.03, 0.995)",
-             lambda: nesterov(grad, x0, ExponentialDecay(0.03, 0.995), 0.7, max_iter=n, tol=0),
+             lambda grad=grad, x0=x0: nesterov(grad, x0, ExponentialDecay(0.03, 0.995), 0.7, max_iter=n, tol=0),
              lambda ps: SGD(ps, lr=0.03, momentum=0.7, nesterov=True),
              lambda o: lr_sched.ExponentialLR(o, gamma=0.995)),
             ("heavy ball + InverseTimeDecay(0.05, 0.01)",
-             lambda: heavy_ball(grad, x0, InverseTimeDecay(0.05, 0.01), 0.5, max_iter=n, tol=0),
+             lambda grad=grad, x0=x0: heavy_ball(grad, x0, InverseTimeDecay(0.05, 0.01), 0.5, max_iter=n, tol=0),
              lambda ps: SGD(ps, lr=0.05, momentum=0.5),
              lambda o: lr_sched.LambdaLR(o, lambda k: 1 / (1 + 0.01 * k))),
             ("Adam + CosineDecay(0.1, n_steps=600, min_rate=0.001)",
-             lambda: adam(grad, x0, CosineDecay(0.1, n, 0.001), max_iter=n, tol=0),
+             lambda grad=grad, x0=x0: adam(grad, x0, CosineDecay(0.1, n, 0.001), max_iter=n, tol=0),
              lambda ps: Adam(ps, lr=0.1),
              lambda o: lr_sched.CosineAnnealingLR(o, T_max=n, eta_min=0.001)),
         ]
@@ -154,7 +153,8 @@ def main() -> int:
         method = nesterov if use_nesterov else heavy_ball
         ours = method(g, np.zeros(2), CosineDecay(0.01, n), momentum, max_iter=n, tol=0)
         theirs = torch_path(valley_loss, np.zeros(2),
-                            lambda ps: SGD(ps, lr=0.01, momentum=momentum, nesterov=use_nesterov),
+                            lambda ps, momentum=momentum, use_nesterov=use_nesterov:
+                                SGD(ps, lr=0.01, momentum=momentum, nesterov=use_nesterov),
                             lambda o: lr_sched.CosineAnnealingLR(o, T_max=n), batches=listed)
         kind = "Nesterov" if use_nesterov else "momentum"
         runs.append(compare(f"valley, minibatch SGD B={batch_size} {kind} {momentum} + cosine",

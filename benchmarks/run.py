@@ -26,8 +26,6 @@ from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parents[1]
-
 import calcnotes
 from calcnotes.activations import sigmoid, sigmoid_derivative
 from calcnotes.differences import central_difference, complex_step
@@ -35,6 +33,7 @@ from calcnotes.logistic_regression import LogisticRegression
 from calcnotes.mlp import MLP, backward, forward, init_params
 from calcnotes.softmax_regression import SoftmaxRegression
 
+ROOT = Path(__file__).resolve().parents[1]
 SEED = 0
 
 
@@ -74,7 +73,7 @@ def torch_mlp(params, X_tr, y_tr, X_te, learning_rate, batch_size, epochs,
         torch.nn.Linear(*Ws[0].shape), torch.nn.Sigmoid(),
         torch.nn.Linear(*Ws[1].shape)).double()
     with torch.no_grad():
-        for layer, W, b in zip((net[0], net[2]), Ws, bs):
+        for layer, W, b in zip((net[0], net[2]), Ws, bs, strict=True):
             layer.weight.copy_(torch.from_numpy(W.T))
             layer.bias.copy_(torch.from_numpy(b))
     opt = torch.optim.SGD(net.parameters(), lr=learning_rate)
@@ -132,7 +131,7 @@ def bench_mlp(repeats):
         kw = dict(hidden_sizes=(64,), activation="sigmoid", output="softmax",
                   learning_rate=lr, batch_size=batch_size, epochs=epochs,
                   random_state=SEED)
-        t_ours, model = best_time(lambda: MLP(**kw).fit(X_tr, y_tr), repeats)
+        t_ours, model = best_time(lambda kw=kw: MLP(**kw).fit(X_tr, y_tr), repeats)
         params0 = init_params(sizes, "sigmoid", np.random.default_rng(SEED))
         t_torch = np.inf
         for _ in range(repeats):
@@ -267,9 +266,9 @@ def bench_derivatives():
 
 
 def environment():
-    from threadpoolctl import threadpool_info
     import sklearn
     import torch
+    from threadpoolctl import threadpool_info
 
     return {
         "command": " ".join([os.path.basename(sys.executable), *sys.argv]),

@@ -52,7 +52,10 @@ def test_config_defends_against_known_traps():
     config = yaml.safe_load((ROOT / "mkdocs.yml").read_text())
     assert config["strict"] is True
     assert config["theme"]["font"] is False  # no Google Fonts
-    plugins = {next(iter(p)) if isinstance(p, dict) else p: (p[next(iter(p))] if isinstance(p, dict) else {}) for p in config["plugins"]}
+    plugins = {
+        next(iter(p)) if isinstance(p, dict) else p: (p[next(iter(p))] if isinstance(p, dict) else {})
+        for p in config["plugins"]
+    }
     assert plugins["markdown-exec"]["languages"] == ["python"]  # no pyodide CDN
     assert plugins["mkdocs-jupyter"]["allow_errors"] is False
     assert plugins["mkdocs-jupyter"]["execute"] is True
@@ -97,7 +100,10 @@ def test_errata_page_links_every_erratum(built_site: Path):
         for page in built_site.rglob("index.html")
         for anchor in re.findall(r'id="(erratum-[^"]+)"', page.read_text())
     }
-    resolved = {((built_site / "errata" / href).resolve().relative_to(built_site.resolve()).as_posix(), anchor) for href, anchor in listed}
+    resolved = {
+        ((built_site / "errata" / href).resolve().relative_to(built_site.resolve()).as_posix(), anchor)
+        for href, anchor in listed
+    }
     assert resolved == shown
     assert len(shown) >= 1  # the notes have errata; a site with none means the mechanism broke
 
@@ -241,7 +247,8 @@ def _corrupt_an_assert(path: Path) -> int:
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
     for block in find_exec_blocks("".join(lines), str(path)):
         for k, code_line in enumerate(block.code.splitlines(), start=1):
-            match = re.search(r"(?<![\w.])(\d+\.?\d*)(?![\w.])", code_line) if code_line.lstrip().startswith("assert") else None
+            match = (re.search(r"(?<![\w.])(\d+\.?\d*)(?![\w.])", code_line)
+                     if code_line.lstrip().startswith("assert") else None)
             if match:
                 number = match.group(1)
                 corrupted = str(float(number) + 1.5)

@@ -177,7 +177,8 @@ def _tiny_site(tmp_path: Path, pages: dict[str, str]) -> dict:
 
 def _block_page(k: int, claim: str = "x == k") -> str:
     return (f"# Page {k}\n\nIt prints a square.\n\n"
-            f'```python exec="on" session="p{k}" result="text"\nk = {k}\nx = k\nprint(k * k)\nassert {claim}, "x should be 99"\n```\n')
+            f'```python exec="on" session="p{k}" result="text"\n'
+            f'k = {k}\nx = k\nprint(k * k)\nassert {claim}, "x should be 99"\n```\n')
 
 
 def test_the_fork_builds_the_same_site_as_one_process(tmp_path: Path):

@@ -167,8 +167,11 @@ def test_cache_reruns_exactly_what_changed(tmp_path: Path):
 
     differences = package / "calcnotes" / "differences.py"
     original = differences.read_text()
-    differences.write_text(original.replace("def central_difference(", "def _unused(): pass\n\n\ndef central_difference(", 1)
-                           + "\n\n_real = central_difference\n\n\ndef central_difference(f, x, h=None):\n    return _real(f, x) + 1.0\n")
+    differences.write_text(
+        original.replace("def central_difference(", "def _unused(): pass\n\n\ndef central_difference(", 1)
+        + "\n\n_real = central_difference\n\n\n"
+        "def central_difference(f, x, h=None):\n    return _real(f, x) + 1.0\n"
+    )
     third, cached, _ = _cached_build(tmp_path, package, docs, "corrupted")
     assert third.returncode != 0
     assert "docs/a.md:6" in third.stdout + third.stderr  # the assert that catches it, by file and line

@@ -131,7 +131,8 @@ def _is_local(url: str) -> bool:
 
 def _watch(recorder: Recorder, page) -> None:
     page.on("request", lambda r: _is_local(r.url) or recorder.foreign.append(r.url))
-    page.on("console", lambda m: m.type == "error" and recorder.console_errors.append(f"{m.text} ({m.location.get('url', '')})"))
+    page.on("console", lambda m: m.type == "error"
+            and recorder.console_errors.append(f"{m.text} ({m.location.get('url', '')})"))
     page.on("pageerror", lambda e: recorder.console_errors.append(f"uncaught: {e}"))
     # ERR_ABORTED: the page navigated away first (e.g. the search worker still loading);
     # a missing file shows as an HTTP error below.

@@ -237,7 +237,8 @@ def test_reader_view_check_catches_open_errata_wide_code_and_audit_talk(tab, tmp
         "<!doctype html><html><body><article style='width: 400px'>"
         "<p>The notes say so; seed 003 agrees; the notes again.</p>"
         '<details class="erratum" open><summary>Erratum</summary><p>body</p></details>'
-        f"<pre style='overflow: auto'><code style='white-space: pre; display: block; overflow: auto'>{wide}\n{asserts}</code></pre>"
+        "<pre style='overflow: auto'><code style='white-space: pre; display: block; overflow: auto'>"
+        f"{wide}\n{asserts}</code></pre>"
         "</article></body></html>",
         encoding="utf-8",
     )
@@ -588,10 +589,11 @@ def test_instant_navigation_to_the_next_chapter_keeps_math(tab, base_url, site_d
     target = url[len(base_url):]
     link.click()
     tab.wait_for_url(url)
-    title = html.unescape(re.search(r"<title>(.*?)</title>", (site_dir / target / "index.html").read_text(encoding="utf-8"), re.S)[1])
+    page_html = (site_dir / target / "index.html").read_text(encoding="utf-8")
+    title = html.unescape(re.search(r"<title>(.*?)</title>", page_html, re.S)[1])
     tab.wait_for_function("title => document.title === title", arg=title)  # the new page is in
     assert tab.evaluate("window.__calcnotes_no_reload === true"), "the click reloaded the whole page"
-    expected = (site_dir / target / "index.html").read_text(encoding="utf-8").count('<span class="katex">')
+    expected = page_html.count('<span class="katex">')
     info = tab.evaluate(_INSPECT)
     assert info["katex"] == expected and info["arithmatex"] == 0 and info["katexErrors"] == 0, info
     assert not _RAW_TEX.search(info["text"])

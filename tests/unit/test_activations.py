@@ -102,7 +102,7 @@ def test_softmax_jacobian_against_finite_differences_and_sympy():
     np.testing.assert_allclose(J, J_fd, atol=1e-9)
     zs = sp.symbols("z0:4")
     s = [sp.exp(zi) / sum(sp.exp(zk) for zk in zs) for zi in zs]
-    J_sym = sp.Matrix(s).jacobian(zs).subs(dict(zip(zs, z0)))
+    J_sym = sp.Matrix(s).jacobian(zs).subs(dict(zip(zs, z0, strict=True)))
     np.testing.assert_allclose(J, np.array(J_sym, dtype=float), rtol=1e-12)
     np.testing.assert_allclose(J.sum(axis=0), 0, atol=1e-15)
     np.testing.assert_allclose(J, J.T)
@@ -205,7 +205,7 @@ def test_bad_inputs():
         softmax([])
     with pytest.raises(ValueError, match="scalar; pass a vector"):
         softmax(3.0)
-    with pytest.raises(ValueError, match="axis 2 is out of range.*-1, the"):
+    with pytest.raises(ValueError, match=r"axis 2 is out of range.*-1, the"):
         softmax([[1.0, 2.0]], axis=2)
     with pytest.raises(TypeError, match="axis must be an integer"):
         log_softmax([1.0, 2.0], axis=0.5)

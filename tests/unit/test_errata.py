@@ -5,7 +5,7 @@ import pytest
 import sympy as sp
 
 from calcnotes.site import errata
-from calcnotes.site.errata import erratum, errata_table
+from calcnotes.site.errata import errata_table, erratum
 
 
 @pytest.fixture(autouse=True)
@@ -37,7 +37,8 @@ def test_wrong_correction_is_refused():
 
 def test_rounded_correction_needs_its_tolerance():
     with pytest.raises(AssertionError, match="differs from the recomputed"):
-        erratum("rounded", where="seed 000, page 1", quantity="q", notes=2.592, correct=2.5937, computed=(1.1) ** 10, reason="r")
+        erratum("rounded", where="seed 000, page 1", quantity="q", notes=2.592, correct=2.5937, computed=(1.1) ** 10,
+                reason="r")
 
 
 def test_symbolic_values_compare_exactly():

@@ -79,7 +79,8 @@ def test_grad_cannot_modify_x():
 
 def test_bad_inputs():
     f = lambda w: np.sum(w**2)  # noqa: E731
-    with pytest.raises(ValueError, match=r"grad\(x\) has shape \(2, 1\) but x has shape \(2,\); return the gradient in the shape of x"):
+    with pytest.raises(ValueError, match=r"grad\(x\) has shape \(2, 1\) but x has shape \(2,\); "
+                                         r"return the gradient in the shape of x"):
         check_gradient(f, lambda w: (2 * w).reshape(-1, 1), [1.0, 2.0])
     with pytest.raises(ValueError, match=r"grad\(x\) contains NaN at index 0"):
         check_gradient(f, lambda w: w / 0 * 0, [1.0, 2.0])

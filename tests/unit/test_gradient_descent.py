@@ -54,7 +54,8 @@ def test_matches_the_update_rule():
 
 def test_too_large_learning_rate_raises_with_partial_path():
     # lr = 0.3 throws x to a negative number where ln x is undefined.
-    with pytest.raises(DivergenceError, match=r"diverged at iteration 2: f\(x\) = nan.*reduce learning_rate, currently 0.3") as info:
+    with pytest.raises(DivergenceError,
+                       match=r"diverged at iteration 2: f\(x\) = nan.*reduce learning_rate, currently 0.3") as info:
         gradient_descent(grad, 0.05, 0.3, f=f)
     assert isinstance(info.value, ValueError)
     partial = info.value.result
@@ -116,7 +117,8 @@ def test_bad_inputs():
         gradient_descent(None, 1.0, 0.1)
     with pytest.raises(TypeError, match=r"f must be a function"):
         gradient_descent(grad, 1.0, 0.1, f=3)
-    with pytest.raises(ValueError, match=r"grad f\(x\) has shape \(3,\), expected \(2,\); return an array shaped like x"):
+    with pytest.raises(ValueError,
+                       match=r"grad f\(x\) has shape \(3,\), expected \(2,\); return an array shaped like x"):
         gradient_descent(lambda x: np.ones(3), [1.0, 2.0], 0.1)
     with pytest.raises(ValueError, match=r"grad f\(x\) is not finite at x0 = -1; start inside the domain"):
         gradient_descent(lambda x: np.log(x), -1.0, 0.1)

@@ -67,7 +67,7 @@ def test_closed_form_simple_matches_lstsq_and_the_notes_formula():
 
 def test_closed_form_simple_is_stable_far_from_the_origin():
     x = 1e8 + np.arange(5.0)
-    theta1, theta0 = closed_form_simple(x, 3.0 * np.arange(5.0))
+    theta1, _theta0 = closed_form_simple(x, 3.0 * np.arange(5.0))
     assert theta1 == pytest.approx(3.0, rel=1e-12)
 
 
@@ -160,11 +160,11 @@ def test_bad_inputs():
         mse_loss(X, y, [1.0, 2.0], 0.0)
     with pytest.raises(ValueError, match="b must be 0-D"):
         mse_loss_gradient(X, y, [1.0, 2.0, 3.0], [0.0])
-    with pytest.raises(ValueError, match="x is constant.*two different x"):
+    with pytest.raises(ValueError, match=r"x is constant.*two different x"):
         closed_form_simple([2.0, 2.0, 2.0], [1.0, 2.0, 3.0])
     with pytest.raises(ValueError, match="x and y must have the same length"):
         closed_form_simple([1.0, 2.0], [1.0])
-    with pytest.raises(ValueError, match="X must be 2-D.*reshape"):
+    with pytest.raises(ValueError, match=r"X must be 2-D.*reshape"):
         normal_equations([1.0, 2.0], [1.0, 2.0])
     with pytest.raises(TypeError):
         LinearRegression(True)  # settings are keyword-only

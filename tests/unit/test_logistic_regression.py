@@ -128,8 +128,8 @@ def test_separable_data_without_penalty_warns_with_advice():
 
 
 def test_singular_hessian_names_the_fix():
-    X_const = np.zeros((4, 2)) + [1.0, 0.0]  # columns: the intercept, zeros
-    with pytest.raises(ValueError, match="dependent columns.*set l2 > 0"):
+    X_const = np.zeros((4, 2)) + np.array([1.0, 0.0])  # columns: the intercept, zeros
+    with pytest.raises(ValueError, match=r"dependent columns.*set l2 > 0"):
         LogisticRegression().fit(X_const, [0, 1, 1, 1])
     Xd = np.column_stack([X[:, 0], X[:, 0], X[:, 0]])
     LogisticRegression(l2=0.1).fit(Xd, y)  # fine with a penalty

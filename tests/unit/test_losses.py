@@ -54,7 +54,7 @@ def test_bce_gradient_against_finite_differences_and_sympy():
         g, numerical_gradient(lambda q: binary_cross_entropy(y, q), p), rtol=1e-7)
     ys, ps = sp.symbols("y p")
     dL = sp.diff(-(ys * sp.log(ps) + (1 - ys) * sp.log(1 - ps)), ps)
-    expected = [float(dL.subs({ys: a, ps: b})) / 4 for a, b in zip(y, p)]
+    expected = [float(dL.subs({ys: a, ps: b})) / 4 for a, b in zip(y, p, strict=True)]
     np.testing.assert_allclose(g, expected, rtol=1e-13)
 
 
@@ -96,7 +96,7 @@ def test_cross_entropy_with_logits_gradient_against_fd_and_sympy():
         rtol=1e-6, atol=1e-10)
     zs = sp.symbols("z0:4")
     L = -sp.log(sp.exp(zs[2]) / sum(sp.exp(z) for z in zs))
-    row = [float(sp.diff(L, z).subs(dict(zip(zs, Z[0])))) / 3 for z in zs]
+    row = [float(sp.diff(L, z).subs(dict(zip(zs, Z[0], strict=True)))) / 3 for z in zs]
     np.testing.assert_allclose(G[0], row, rtol=1e-12)
 
 
@@ -164,21 +164,21 @@ def test_bad_inputs_name_problem_and_fix():
     with pytest.raises(ValueError, match="p must hold probabilities in"
                        r" \[0, 1\], got 1.5.*_with_logits"):
         binary_cross_entropy([1, 0], [1.5, 0.2])
-    with pytest.raises(ValueError, match="y must hold labels.*encode"):
+    with pytest.raises(ValueError, match=r"y must hold labels.*encode"):
         binary_cross_entropy_with_logits([2, 0], [0.1, 0.2])
     with pytest.raises(ValueError, match="NaN at index 0"):
         binary_cross_entropy_gradient([1.0], [np.nan])
-    with pytest.raises(ValueError, match="eps must be < 0.5"):
+    with pytest.raises(ValueError, match=r"eps must be < 0\.5"):
         binary_cross_entropy([1], [0.5], eps=0.7)
     with pytest.raises(ValueError, match="eps must be > 0"):
         categorical_cross_entropy([0], [[1.0, 0.0]], eps=0)
-    with pytest.raises(ValueError, match="labels 0..1, got 2.0.*np.unique"):
+    with pytest.raises(ValueError, match=r"labels 0\.\.1, got 2\.0.*np\.unique"):
         cross_entropy_with_logits([0, 2], [[0.0, 1.0], [1.0, 0.0]])
-    with pytest.raises(ValueError, match="labels 0..1, got 0.5"):
+    with pytest.raises(ValueError, match=r"labels 0\.\.1, got 0\.5"):
         cross_entropy_with_logits([0, 0.5], [[0.0, 1.0], [1.0, 0.0]])
-    with pytest.raises(ValueError, match="Y has 3 columns.*one-hot targets"):
+    with pytest.raises(ValueError, match=r"Y has 3 columns.*one-hot targets"):
         cross_entropy_with_logits_gradient(np.eye(3), np.zeros((3, 2)))
-    with pytest.raises(ValueError, match="row 0 of Y sums to 2.0.*one_hot"):
+    with pytest.raises(ValueError, match=r"row 0 of Y sums to 2\.0.*one_hot"):
         categorical_cross_entropy([[1.0, 1.0]], [[0.5, 0.5]])
     with pytest.raises(ValueError, match="Y has 1 samples but Z has 2"):
         cross_entropy_with_logits([0], np.zeros((2, 2)))

@@ -103,8 +103,7 @@ def test_backprop_against_sympy_for_the_notes_depth_2_network():
 
 
 def test_loss_matches_the_losses_module():
-    from calcnotes.losses import (binary_cross_entropy_with_logits,
-                                  cross_entropy_with_logits, mse)
+    from calcnotes.losses import binary_cross_entropy_with_logits, cross_entropy_with_logits, mse
     Z = np.random.default_rng(0).normal(size=(4, 3))
     y = np.array([0, 2, 1, 1])
     assert loss(y, Z) == pytest.approx(cross_entropy_with_logits(y, Z))
@@ -190,7 +189,7 @@ def test_regression_and_multilabel_outputs():
 
 def test_divergence_is_reported_not_silent():
     X = np.random.default_rng(0).normal(size=(20, 2)) * 1e3
-    with pytest.raises(ValueError, match="diverged.*lower learning_rate"):
+    with pytest.raises(ValueError, match=r"diverged.*lower learning_rate"):
         MLP(hidden_sizes=(4,), activation="relu", output="identity",
             learning_rate=1e3, epochs=50).fit(X, X[:, 0] * 1e3)
 
@@ -223,7 +222,7 @@ def test_bad_inputs():
         MLP(output="identity", epochs=1).fit(XOR_X, XOR_y).predict_proba(XOR_X)
     with pytest.raises(ValueError, match="X has 3 features but W1 expects 2"):
         forward(np.zeros((1, 3)), params)
-    with pytest.raises(ValueError, match="keys W1, b1, ..., WL, bL"):
+    with pytest.raises(ValueError, match=r"keys W1, b1, \.\.\., WL, bL"):
         forward(XOR_X, {"W1": params["W1"]})
     with pytest.raises(TypeError, match="dict returned by init_params"):
         forward(XOR_X, [params["W1"], params["b1"]])
@@ -231,7 +230,7 @@ def test_bad_inputs():
     with pytest.raises(ValueError, match="layer 2 does not fit"):
         forward(XOR_X, bad)
     _, cache = forward(XOR_X, params)
-    with pytest.raises(ValueError, match="cache is missing.*pass the cache"):
+    with pytest.raises(ValueError, match=r"cache is missing.*pass the cache"):
         backward(XOR_y, params, {"A0": XOR_X})
     with pytest.raises(TypeError, match="cache must be the dict returned by forward"):
         backward(XOR_y, params, None)
@@ -240,7 +239,7 @@ def test_bad_inputs():
         backward(XOR_y, params, tanh_cache)   # forward ran with tanh, backward told sigmoid
     with pytest.raises(ValueError, match=r"Y must have shape \(4, 2\)"):
         backward(np.zeros((4, 3)), params, cache)
-    with pytest.raises(ValueError, match="labels 0..1, got 2.0"):
+    with pytest.raises(ValueError, match=r"labels 0\.\.1, got 2\.0"):
         backward([0, 1, 2, 0], params, cache)
     _, sigmoid_cache = forward(XOR_X, params, output="sigmoid")
     with pytest.raises(ValueError, match="targets in \\[0, 1\\]"):

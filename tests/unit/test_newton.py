@@ -54,10 +54,13 @@ def test_minimize_rosenbrock_with_sympy_derivatives():
 
 
 def test_zero_or_singular_derivative_names_the_fix():
-    with pytest.raises(ValueError, match=r"df is zero at x=0; Newton's method cannot take a step here.*start elsewhere"):
+    with pytest.raises(ValueError,
+                       match=r"df is zero at x=0; Newton's method cannot take a step here.*start elsewhere"):
         newton_root(lambda x: x**2 - 2, lambda x: 2 * x, 0.0)
     # a zero Hessian (f flat to second order), then a rank-1 one
-    with pytest.raises(ValueError, match=r"Hessian is singular at x=\[0. 0.\] \(det=0\); Newton's method cannot take a step here: start elsewhere or use gradient_descent"):
+    with pytest.raises(ValueError, match=r"Hessian is singular at x=\[0. 0.\] \(det=0\); "
+                                         r"Newton's method cannot take a step here: "
+                                         r"start elsewhere or use gradient_descent"):
         newton_minimize(lambda v: np.array([1.0, 1.0]), lambda v: np.zeros((2, 2)), [0.0, 0.0])
     with pytest.raises(ValueError, match=r"Hessian is singular.*\(det=0\)"):
         newton_minimize(lambda v: v, lambda v: np.ones((2, 2)), [1.0, 2.0])  # rank 1

@@ -80,7 +80,8 @@ def test_scalar_x_and_explicit_h():
 
 
 def test_non_scalar_output_points_to_jacobian():
-    with pytest.raises(ValueError, match=r"numeric_gradient only applies to scalar-output functions, but f\(x\) has shape \(2,\); try numeric_jacobian"):
+    with pytest.raises(ValueError, match=r"numeric_gradient only applies to scalar-output functions, "
+                                         r"but f\(x\) has shape \(2,\); try numeric_jacobian"):
         numeric_gradient(lambda v: v, [1.0, 2.0])
     with pytest.raises(ValueError, match=r"numeric_hessian only applies to scalar-output.*numeric_jacobian"):
         numeric_hessian(lambda v: v, [1.0, 2.0])
@@ -122,7 +123,9 @@ def test_steps_per_coordinate_for_mixed_scales():
     # One step for every coordinate (eps**(1/4) * max |x| = 1.2 here) makes
     # H_00 of sin(a) + log(b) at (0.5, 1e4) off by 36 %; a step per
     # coordinate does not. Exact: H = diag(-sin a, -1/b**2).
-    f = lambda v: np.sin(v[0]) + np.log(v[1])
+    def f(v):
+        return np.sin(v[0]) + np.log(v[1])
+
     H = numeric_hessian(f, [0.5, 1e4])
     np.testing.assert_allclose(H, [[-np.sin(0.5), 0.0], [0.0, -1e-8]], rtol=1e-6, atol=1e-12)
     # and the gradient of a periodic f far from 0 keeps its sign (cos(1e6) > 0)

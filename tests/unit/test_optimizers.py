@@ -248,7 +248,8 @@ def test_bad_schedule_output_raises(schedule, error, match):
 
 def test_heavy_ball_divergence_raises_with_partial_path():
     # eta L = 0.13 * 33.28 = 4.3 > 2 (1 + beta) = 3.8: the steep direction grows
-    with pytest.raises(DivergenceError, match=r"reduce learning_rate \(currently 0.13\) or momentum \(currently 0.9\)") as info:
+    with pytest.raises(DivergenceError,
+                       match=r"reduce learning_rate \(currently 0.13\) or momentum \(currently 0.9\)") as info:
         heavy_ball(grad_E, [0.0, 0.0], 0.13, momentum=0.9)
     partial = info.value.result
     assert isinstance(info.value, ValueError) and not partial.converged
@@ -272,7 +273,7 @@ def test_divergence_through_f_and_schedule_named_in_the_message():
 @pytest.mark.filterwarnings("ignore:overflow encountered:RuntimeWarning")  # |g| in result.py
 def test_adam_overflowing_square_is_divergence_not_a_stall():
     # g^2 overflows float64 (1e200^2): s becomes inf and would freeze x silently
-    with pytest.raises(DivergenceError, match="not finite.*Adam moves each coordinate"):
+    with pytest.raises(DivergenceError, match=r"not finite.*Adam moves each coordinate"):
         adam(lambda x: 1e200 * x, [1.0, 1.0], 0.1)
 
 

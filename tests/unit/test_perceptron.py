@@ -148,7 +148,7 @@ def test_bad_inputs():
         multiclass_perceptron_criterion(X, y, np.zeros((3, 2)), np.zeros(2))
     with pytest.raises(ValueError, match=r"b must have shape \(2,\)"):
         multiclass_perceptron_criterion_gradient(X, y, np.zeros((2, 2)), np.zeros(3))
-    with pytest.raises(ValueError, match="labels 0..1, got 2.0"):
+    with pytest.raises(ValueError, match=r"labels 0\.\.1, got 2\.0"):
         multiclass_perceptron_criterion(X, y + 1, np.zeros((2, 2)), np.zeros(2))
-    with pytest.raises(ValueError, match="X has 3 features, but .* is expecting 2 features"):
+    with pytest.raises(ValueError, match=r"X has 3 features, but .* is expecting 2 features"):
         Perceptron().fit(X, y).predict(np.zeros((1, 3)))

@@ -122,7 +122,7 @@ def test_warns_when_not_converged():
 
 def test_bad_inputs():
     W, b = np.zeros((2, 3)), np.zeros(3)
-    with pytest.raises(ValueError, match="integer class labels 0..2, got 3.0"):
+    with pytest.raises(ValueError, match=r"integer class labels 0\.\.2, got 3\.0"):
         softmax_regression_loss(X, y + 1, W, b)
     with pytest.raises(ValueError, match="W has 3 rows but X has 2 features"):
         softmax_regression_gradient(X, y, np.zeros((3, 3)), b)
