@@ -145,8 +145,10 @@ def _check_render_internals() -> list[str]:
     try:
         from material.plugins.search.plugin import SearchIndex
 
-        add = getattr(SearchIndex.add_entry_from_context, "calcnotes_original", None) or SearchIndex.add_entry_from_context
-        if "self.entries" not in inspect.getsource(SearchIndex) or list(inspect.signature(add).parameters) != ["self", "page"]:
+        add = (getattr(SearchIndex.add_entry_from_context, "calcnotes_original", None)
+               or SearchIndex.add_entry_from_context)
+        if ("self.entries" not in inspect.getsource(SearchIndex)
+                or list(inspect.signature(add).parameters) != ["self", "page"]):
             problems.append("material: search.plugin.SearchIndex.add_entry_from_context / .entries is gone")
     except ImportError as error:
         problems.append(f"material.plugins.search cannot be imported ({error})")
@@ -294,7 +296,7 @@ def _inventory(config):
     strings = config.plugins.get("mkdocstrings")
     try:
         return strings.handlers.inventory if strings is not None else None
-    except Exception:  # noqa: BLE001 - no handlers yet: nothing can be registered
+    except Exception:  # no handlers yet: nothing can be registered
         return None
 
 
@@ -359,7 +361,7 @@ def as_markup(html: str) -> Any:
     """HTML that markdown-exec's caller takes as already safe (a stored block's rendering)."""
     from markupsafe import Markup
 
-    return Markup(html)  # noqa: S704 - our own rendering of the same block, stored by this build machinery
+    return Markup(html)  # our own rendering of the same block, stored by this build machinery
 
 
 def restart_id_numbering() -> None:
@@ -421,9 +423,9 @@ def install_notebook_capture(sink: list, replay: Callable[[Any], Any] | None = N
                 try:
                     nb, resources = super()._preprocess(nb, resources)
                 finally:
-                    for p, flag in zip(executors, enabled):
+                    for p, flag in zip(executors, enabled, strict=True):
                         p.enabled = flag
-                for cell, done in zip(nb.cells, cached.cells):
+                for cell, done in zip(nb.cells, cached.cells, strict=True):  # same cells: replay is keyed on them
                     if "id" in done:
                         cell.id = done["id"]  # jupytext draws new ids on every conversion
                     if cell.cell_type == "code":

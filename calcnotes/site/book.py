@@ -99,7 +99,8 @@ def book_html(site: Path, pages: list[str], start_pages: dict[str, int] | None =
   pre > code {{ white-space: pre-wrap; }}
 </style></head>
 <body class="md-typeset">
-<div class="book-cover"><h1>calcnotes</h1><p>Calculus for machine learning, every example recomputed and checked when the book was built.</p></div>
+<div class="book-cover"><h1>calcnotes</h1>\
+<p>Calculus for machine learning, every example recomputed and checked when the book was built.</p></div>
 <nav class="book-toc"><h2>Contents</h2><ol>{"".join(toc)}</ol></nav>
 {"".join(sections)}
 </body></html>"""

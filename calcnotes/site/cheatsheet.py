@@ -108,7 +108,9 @@ def formula(
         If the key is not a slug, is used twice, or the section is unknown.
     """
     if checked is not True:
-        raise AssertionError(f"formula {key!r}: pass the chapter's check of the formula as checked=... (got {checked!r})")
+        raise AssertionError(
+            f"formula {key!r}: pass the chapter's check of the formula as checked=... (got {checked!r})"
+        )
     if not KEY.match(key):
         raise ValueError(f"formula key {key!r} is not a slug; use lower-case letters, digits and single hyphens")
     if section not in SECTIONS:

@@ -54,7 +54,10 @@ def count_checks(code: str) -> int:
     for node in ast.walk(tree):  # one walk: every page's blocks are counted before the build forks
         if isinstance(node, ast.Assert):
             count += 1
-        elif isinstance(node, ast.Call) and "erratum" in (getattr(node.func, "id", None), getattr(node.func, "attr", None)):
+        elif isinstance(node, ast.Call) and "erratum" in (
+            getattr(node.func, "id", None),
+            getattr(node.func, "attr", None),
+        ):
             count += 1
     return count
 

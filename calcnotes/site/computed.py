@@ -90,7 +90,7 @@ def evaluate(page_refs: PageRefs, namespace: dict) -> list[str]:
     for ref in page_refs.refs:
         try:
             values.append(_math_to_arithmatex(html.escape(format_reference(ref.expr, ref.fmt, namespace), quote=False)))
-        except Exception as error:  # noqa: BLE001 - any failure is the author's to see
+        except Exception as error:  # any failure is the author's to see
             errors.append(f"{page_refs.where}:{ref.line}: {ref.text} failed: {type(error).__name__}: {error}")
     if errors:
         raise PluginError("computed values in the prose could not be filled:\n" + "\n".join(errors))

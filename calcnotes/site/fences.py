@@ -77,7 +77,9 @@ def find_exec_blocks(text: str, path: str = "<page>") -> list[ExecBlock]:
             j += 1
         options = dict(_OPTION.findall(match["info"]))
         if match["lang"] in {"python", "py"} and options.get("exec", "").lower() in _TRUE:
-            body = "\n".join(line[len(indent) :] if line.startswith(indent) else line.lstrip() for line in lines[i + 1 : j])
+            body = "\n".join(
+                line[len(indent) :] if line.startswith(indent) else line.lstrip() for line in lines[i + 1 : j]
+            )
             blocks.append(ExecBlock(path, i + 1, match["lang"], textwrap.dedent(body), options))
         i = j + 1
     return blocks
@@ -123,7 +125,11 @@ def split_fences(text: str):
         match = _FENCE_LINE.match(line)
         if match:
             mark = match.group(1)
-            fence = None if fence and mark.startswith(fence) and line.strip() == line.strip()[0] * len(line.strip()) else (fence or mark)
+            fence = (
+                None
+                if fence and mark.startswith(fence) and line.strip() == line.strip()[0] * len(line.strip())
+                else (fence or mark)
+            )
             yield number, line, False
         else:
             yield number, line, fence is None
@@ -141,7 +147,7 @@ def find_references(text: str) -> list[Reference]:
 
 def format_reference(expr: str, fmt: str, namespace: dict) -> str:
     """Evaluate ``expr`` in ``namespace`` and format it (``fmt`` may be ``latex``)."""
-    value = eval(expr, namespace)  # noqa: S307 - the page's own code, as markdown-exec runs it
+    value = eval(expr, namespace)  # the page's own code, as markdown-exec runs it
     if fmt == "latex":
         import sympy
 

@@ -24,7 +24,7 @@ import matplotlib
 
 matplotlib.use("Agg")  # no display at build time, and no GUI backend to pick up
 
-import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.pyplot as plt
 
 __all__ = ["new_figure", "svg", "figure_html"]
 

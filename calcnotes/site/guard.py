@@ -80,7 +80,9 @@ def third_party_requests(site: Path) -> list[str]:
 def problems(failures: list[Failure], site: Path) -> list[str]:
     """What makes the build fail once every page is written (empty: the build passes)."""
     tracebacks = [
-        str(p.relative_to(site)) for p in site.rglob("*.html") if TRACEBACK in p.read_text(encoding="utf-8", errors="replace")
+        str(p.relative_to(site))
+        for p in site.rglob("*.html")
+        if TRACEBACK in p.read_text(encoding="utf-8", errors="replace")
     ]
     requests = third_party_requests(site)
     found = []

@@ -20,8 +20,8 @@ from __future__ import annotations
 import atexit
 import html
 import json
-import os
 import logging
+import os
 import re
 import subprocess
 from pathlib import Path
@@ -125,7 +125,7 @@ def render_math(content: str, where: str, root: Path = _ROOT) -> str:
             _process = _KatexProcess(root)
         results = _process.render([{"tex": t, "display": d} for t, d in todo])
         errors = []
-        for (tex, display), result in zip(todo, results):
+        for (tex, display), result in zip(todo, results, strict=True):
             if "error" in result:
                 errors.append(f"  {tex!r}: {result['error']}")
             else:
@@ -133,7 +133,7 @@ def render_math(content: str, where: str, root: Path = _ROOT) -> str:
         if errors:
             raise PluginError(f"{where}: invalid TeX (KaTeX cannot render it):\n" + "\n".join(errors))
     pieces, last = [], 0
-    for match, formula in zip(matches, formulas):
+    for match, formula in zip(matches, formulas, strict=True):
         # The comments mark the formula for the search index (see on_page_context).
         rendered = f"<!--m-->{_cache[formula]}<!--/m-->"
         if formula[1]:

@@ -16,7 +16,7 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     site_url: str | None = None
     base_url: str = ""
 
-    def log_message(self, format, *args):  # noqa: A002
+    def log_message(self, format, *args):
         pass
 
     def do_GET(self):

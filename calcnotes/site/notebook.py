@@ -40,7 +40,8 @@ def _refuse(message: str) -> None:
 _WRAPPER = '<div class="jupyter-wrapper">'
 _CDN_SCRIPTS = [
     re.compile(r'<!-- Load mathjax -->\s*<script src="[^"]*">\s*</script>\s*', re.I),
-    re.compile(r'(?:<!-- MathJax configuration -->\s*)?<script type="text/x-mathjax-config">.*?</script>\s*', re.S | re.I),
+    re.compile(r'(?:<!-- MathJax configuration -->\s*)?'
+               r'<script type="text/x-mathjax-config">.*?</script>\s*', re.S | re.I),
     re.compile(r'<script type="module">(?:(?!</script>).)*?mermaid.*?</script>\s*', re.S),
     re.compile(r'<!-- End of mathjax configuration -->'),
 ]
@@ -64,7 +65,9 @@ def check_config(config) -> None:
     """Refuse mkdocs-jupyter's cache (its key ignores calcnotes)."""
     jupyter = config.plugins.get("mkdocs-jupyter")
     if jupyter is not None and jupyter.config.get("cache"):
-        raise PluginError("mkdocs-jupyter: set `cache: false`; its cache key ignores calcnotes, so it can hide a broken package")
+        raise PluginError(
+            "mkdocs-jupyter: set `cache: false`; its cache key ignores calcnotes, so it can hide a broken package"
+        )
 
 
 def _math_to_arithmatex(fragment: str) -> str:
@@ -87,7 +90,8 @@ def _math_to_arithmatex(fragment: str) -> str:
 def _downloads(stem: str, source_name: str) -> str:
     return (
         '<p class="cn-downloads">'
-        f'<a class="md-button md-button--primary" href="{stem}.ipynb" download>Download the notebook (.ipynb, executed)</a> '
+        f'<a class="md-button md-button--primary" href="{stem}.ipynb" download>'
+        "Download the notebook (.ipynb, executed)</a> "
         f'<a class="md-button" href="{source_name}" download>Jupytext source (.py)</a>'
         "</p>\n"
     )
@@ -171,7 +175,7 @@ class Prefetch:
 
             try:
                 NotebookClient(nb, timeout=600, allow_errors=False).execute()
-            except Exception:  # noqa: BLE001 - mkdocs-jupyter runs it again and reports the error
+            except Exception:  # mkdocs-jupyter runs it again and reports the error
                 return
             with self._lock:
                 self._done[key] = nb

@@ -19,7 +19,6 @@ Examples
 from __future__ import annotations
 
 import hashlib
-
 import html
 import re
 
@@ -79,7 +78,7 @@ def chapter_notebook(source: str, values: list[str], refs_texts: list[str] | Non
     text = _FRONT_MATTER.sub("", source)
     if refs_texts is None:
         refs_texts = list(dict.fromkeys(m[0] for m in REFERENCE.finditer(text)))
-    filled = dict(zip(refs_texts, (_as_markdown(v) for v in values)))
+    filled = dict(zip(refs_texts, (_as_markdown(v) for v in values), strict=True))
     blocks = {b.line: b for b in find_exec_blocks(text)}
     cells = [_code_cell(_SETUP)]
     prose: list[str] = []

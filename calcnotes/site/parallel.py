@@ -75,7 +75,8 @@ class Helper:
             # Only these pages: the rest (the lab, the API reference) costs time and is not needed.
             "exclude_docs": "\n".join(
                 f"/{p.relative_to(docs_dir).as_posix()}" for p in sorted(docs_dir.rglob("*"))
-                if p.is_file() and p.suffix in {".md", ".py", ".ipynb"} and p.relative_to(docs_dir).as_posix() not in keep
+                if p.is_file() and p.suffix in {".md", ".py", ".ipynb"}
+                and p.relative_to(docs_dir).as_posix() not in keep
             ) + "\noverrides/\n",
         })
         if "custom_dir" in config.get("theme", {}):

@@ -74,7 +74,9 @@ __all__ = ["BuildState", "CalcnotesPlugin"]
 log = logging.getLogger("mkdocs.plugins.calcnotes")
 _PACKAGE = Path(__file__).resolve().parents[1]
 # The helpers chapters import: reloaded before each build, like the numerics.
-_CHAPTER_HELPERS = ("calcnotes.site.errata", "calcnotes.site.cheatsheet", "calcnotes.site.figures", "calcnotes.site.tex")
+_CHAPTER_HELPERS = (
+    "calcnotes.site.errata", "calcnotes.site.cheatsheet", "calcnotes.site.figures", "calcnotes.site.tex",
+)
 CHEATSHEET_PAGE = "cheatsheet.md"
 CHEATSHEET_MARKER = "<!-- calcnotes: cheat sheet -->"
 
@@ -305,11 +307,12 @@ class CalcnotesPlugin(BasePlugin[CalcnotesConfig]):
                 self.helper, self.helper_cache, self.prefetch = None, None, None
                 self.cache = ExecutionCache(folder, _PACKAGE)
                 # Its pages' HTML too, so that the main build need not convert them again.
-                self.render_cache = rendercache.RenderCache(folder.parent / "render", self._render_salt(config, self.cache))
+                self.render_cache = rendercache.RenderCache(folder.parent / "render",
+                                                            self._render_salt(config, self.cache))
                 adapters.install_page_render(self._render)
             try:
                 adapters.populate_page(pages[src], config, files)
-            except Exception:  # noqa: BLE001,S110 -- the main build runs this page again and reports it
+            except Exception:  # the main build runs this page again and reports it
                 pass
 
         return run
@@ -429,7 +432,8 @@ class CalcnotesPlugin(BasePlugin[CalcnotesConfig]):
         gets here: :meth:`_formatter` returns its stored HTML). A block that logs a warning
         while it runs makes its page's run unstorable: a replay would not log it again."""
 
-        def run(code: str, returncode: int | None = None, session: str | None = None, id: str | None = None, **extra):  # noqa: A002
+        def run(code: str, returncode: int | None = None, session: str | None = None,
+                id: str | None = None, **extra):
             page = self.state.current
             try:
                 with rendercache.warnings_logged() as seen:
@@ -456,7 +460,8 @@ class CalcnotesPlugin(BasePlugin[CalcnotesConfig]):
                 index = self.state.replayed[page]
                 stored = entry.outputs[index] if index < len(entry.outputs) else None
                 if stored is None or stored[0] != digest:
-                    raise PluginError(f"docs/{page}: the execution cache does not match the page's blocks; delete .cache/calcnotes")
+                    raise PluginError(f"docs/{page}: the execution cache does not match the page's blocks; "
+                                      "delete .cache/calcnotes")
                 self.state.replayed[page] = index + 1
                 return adapters.as_markup(stored[2])
             html = original(**kwargs)
@@ -563,7 +568,8 @@ class CalcnotesPlugin(BasePlugin[CalcnotesConfig]):
         values: list[str] = []
         refs = state.refs.get(src)
         if refs is not None and not mine:
-            values = entry.refs if entry is not None else computed.evaluate(refs, adapters.session_globals(refs.session or ""))
+            values = (entry.refs if entry is not None
+                      else computed.evaluate(refs, adapters.session_globals(refs.session or "")))
             html = computed.fill(html, values, page.toc.items)
         html = registers.stable_erratum_ids(html, page)
         html, state.printed_anchors[src] = links.resolve(html, page, files, self._broken_link(config))
@@ -647,7 +653,8 @@ class CalcnotesPlugin(BasePlugin[CalcnotesConfig]):
         sheet_file = files.get_file_from_path(CHEATSHEET_PAGE)
         if sheet_file is not None and sheet_file.page is not None:
             order = [page.file.src_uri for page in self.nav_pages] or [f.src_uri for f in files.documentation_pages()]
-            registers.fill_marker(sheet_file.page, CHEATSHEET_MARKER, self._cheatsheet().sheet(order=order), config, files)
+            registers.fill_marker(sheet_file.page, CHEATSHEET_MARKER, self._cheatsheet().sheet(order=order),
+                                  config, files)
         return env
 
     # KaTeX's HTML is large, and Material's search plugin parses every tag of
@@ -658,7 +665,8 @@ class CalcnotesPlugin(BasePlugin[CalcnotesConfig]):
     def _light_before_search(self, context, *, page, config, nav):
         if registers.TOTALS_TOKEN in (page.content or ""):
             totals = self._totals(page, config)
-            page.content = page.content.replace(f"<p>{registers.TOTALS_TOKEN}</p>", totals).replace(registers.TOTALS_TOKEN, totals)
+            page.content = (page.content.replace(f"<p>{registers.TOTALS_TOKEN}</p>", totals)
+                            .replace(registers.TOTALS_TOKEN, totals))
         light = katex.light_for_search(page.content or "")
         if light is not None:
             self.state.full_content[page.file.src_uri] = page.content
@@ -754,7 +762,8 @@ class CalcnotesPlugin(BasePlugin[CalcnotesConfig]):
                 ],
             }
         errata = [{"page": e.page, "key": e.key, "kind": e.kind, "where": e.where} for e in self._errata().errata()]
-        formulas = [{"page": f.page, "key": f.key, "section": f.section, "tex": f.tex} for f in self._cheatsheet().formulas()]
+        formulas = [{"page": f.page, "key": f.key, "section": f.section, "tex": f.tex}
+                    for f in self._cheatsheet().formulas()]
         stored = self.render_cache.summary() if self.render_cache else None
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps({"pages": pages, "errata": errata, "formulas": formulas, "render_cache": stored},

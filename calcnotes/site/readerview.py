@@ -18,10 +18,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
 from calcnotes.site.checks import page_checks
 from calcnotes.site.fences import find_exec_blocks
 
+ROOT = Path(__file__).resolve().parents[2]
 _SHOWN = {"above", "below", "material-block", "tabbed-left", "tabbed-right", "console", "pycon"}
 _COLLAPSED = re.compile(r"^([ \t]*)(\?\?\?(?!\+)|<details(?![^>]*\bopen\b))")
 _FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
@@ -109,7 +109,8 @@ def main(argv: list[str]) -> int:
         m = metrics(page.resolve())
         total["checks"] += m["checks"]
         total["visible_asserts"] += m["visible_asserts"]
-        print(f"{m['page']:38} {m['checks']:6d} {m['visible_asserts']:7d} {m['code_share']:5.0%} {m['mentions']:10d}  {m['wide'][:6]}")
+        print(f"{m['page']:38} {m['checks']:6d} {m['visible_asserts']:7d} {m['code_share']:5.0%} "
+              f"{m['mentions']:10d}  {m['wide'][:6]}")
     print(f"{'total':38} {total['checks']:6d} {total['visible_asserts']:7d}")
     return 0
 

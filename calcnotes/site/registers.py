@@ -12,7 +12,7 @@
 * The home page's marker becomes a token that the plugin replaces with the
   site totals (pages, blocks, checks, errata) once every page has run, just
   before the page is written (re-rendering it would run its blocks twice).
-"""
+"""  # noqa: RUF002 - the en dash of a page range, as the chapters' front matter writes it
 
 from __future__ import annotations
 
@@ -21,7 +21,10 @@ import re
 
 from mkdocs.exceptions import PluginError
 
-__all__ = ["ERRATA_MARKER", "ERRATA_PAGE", "TOTALS_MARKER", "fill_marker", "insert_after_title", "source_line", "stable_erratum_ids", "totals"]
+__all__ = [
+    "ERRATA_MARKER", "ERRATA_PAGE", "TOTALS_MARKER", "fill_marker", "insert_after_title", "source_line",
+    "stable_erratum_ids", "totals",
+]
 
 ERRATA_PAGE = "errata.md"
 ERRATA_MARKER = "<!-- calcnotes: errata table -->"

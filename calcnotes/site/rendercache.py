@@ -225,13 +225,14 @@ def nav_signature(nav) -> str:
         rows = []
         for item in items:
             children = getattr(item, "children", None)
-            rows.append([type(item).__name__, item.title, getattr(item, "url", None), walk(children) if children else None])
+            rows.append([type(item).__name__, item.title, getattr(item, "url", None),
+                         walk(children) if children else None])
         return rows
 
     return json.dumps(walk(nav.items))
 
 
-class warnings_logged(logging.Handler):  # noqa: N801 - used as a context manager, like a function
+class warnings_logged(logging.Handler):  # lower case: used as a context manager, like a function
     """``with warnings_logged() as seen:`` ... ``seen.count``: warnings logged meanwhile, by anyone.
 
     Listens on the root logger and on ``mkdocs``: the ``mkdocs`` command stops its

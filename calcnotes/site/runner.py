@@ -28,7 +28,7 @@ def run_session(blocks: list[ExecBlock], page: str) -> dict:
     try:
         for block in blocks:
             source = "\n" * block.line + block.code  # line numbers as in the page
-            exec(compile(source, block.path, "exec"), namespace)  # noqa: S102
+            exec(compile(source, block.path, "exec"), namespace)
     finally:
         errata.reset()
     return namespace

@@ -57,6 +57,7 @@ def slider_html(name: str, frames: list[tuple[str, object]], *, caption: str, la
     ]
     for k, (frame_label, fig) in enumerate(frames):
         hidden = "" if k == start else " hidden"
-        parts.append(f'<div class="cn-frame" data-label="{html.escape(frame_label, quote=True)}"{hidden}>{svg(fig)}</div>')
+        parts.append(f'<div class="cn-frame" data-label="{html.escape(frame_label, quote=True)}"{hidden}>'
+                     f"{svg(fig)}</div>")
     parts.append(f"<figcaption>{html.escape(caption)}</figcaption></figure>")
     return "\n".join(parts)

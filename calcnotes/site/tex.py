@@ -35,7 +35,7 @@ from sympy.parsing.sympy_parser import (
 
 __all__ = ["from_tex"]
 
-_TRANSFORMATIONS = standard_transformations + (implicit_multiplication, convert_xor)
+_TRANSFORMATIONS = (*standard_transformations, implicit_multiplication, convert_xor)
 _REPLACEMENTS = [
     (r"\left", ""), (r"\right", ""), (r"\,", " "), (r"\cdot", "*"), (r"\times", "*"),
     (r"\ln", "log"), (r"\log", "log"), (r"\exp", "exp"), ("{", "("), ("}", ")"),
