@@ -152,10 +152,10 @@ def lbfgs(
             t *= 0.5
         if np.array_equal(new, x) or not accepted:
             raise DivergenceError(
-                f"L-BFGS stalled at iteration {k}: no step along the search "
+                f"L-BFGS stalled at iteration {k + 1}: no step along the search "
                 f"direction lowers f (2**-60 of it either); check the gradient "
                 f"with check_gradient, or rescale the problem",
-                result(False, f"stalled at iteration {k}"),
+                result(False, f"stalled at iteration {k + 1}"),
             )
         if not np.all(np.isfinite(new_g)):
             raise DivergenceError(f"the gradient is not finite at iteration {k + 1}; rescale the problem",

@@ -291,3 +291,16 @@ def test_a_finite_gradient_near_the_float64_limit_fails_cleanly_without_numpy_wa
         warnings.simplefilter("error")
         with pytest.raises(DivergenceError):
             lbfgs(lambda x: (1e300 * float(x.sum()), np.full(2, 1e300)), np.array([1.0, 1.0]))
+
+
+def test_a_stall_names_the_iteration_it_happened_in():
+    # f = x.x with the "gradient" -2x (uphill), from x0 = (1, 2): every trial of the first
+    # step, x (1 + 2t) for t = 1/|g| = 1/(2 sqrt 5) halved until x no longer moves, raises f.
+    # No step was taken: the stall is in iteration 1, as gradient descent and L-BFGS's own
+    # non-finite-gradient message count (it said "iteration 0": the count of steps done).
+    with pytest.raises(DivergenceError) as info:
+        lbfgs(lambda v: (float(v @ v), -2 * v), [1.0, 2.0])
+    assert str(info.value).startswith("L-BFGS stalled at iteration 1:"), str(info.value)
+    result = info.value.result
+    assert result.n_iter == 0 and result.message == "stalled at iteration 1"
+    np.testing.assert_array_equal(result.x, [1.0, 2.0])
