@@ -381,7 +381,11 @@ def _open_settled(tab, url: str) -> None:
     tab.goto(url, wait_until="load")
     tab.wait_for_load_state("networkidle")
     tab.bring_to_front()  # keyboard focus goes to the page that has it (the suite shares a context)
-    # A mark on the content as loaded: if the page's content is ever replaced, it is gone.
+    _mark_content(tab)
+
+
+def _mark_content(tab) -> None:
+    """A mark on the page's content as it is now: if the content is ever replaced, it is gone."""
     tab.evaluate("document.querySelector('article').dataset.cnLoaded = '1'")
 
 
@@ -419,6 +423,17 @@ _IN_VIEW = """id => { const box = document.getElementById(id).getBoundingClientR
                       return box.top >= 0 && box.top < innerHeight; }"""
 
 
+def _follow_toc_entry(tab, n: int) -> str:
+    """Click the page's n-th table-of-contents entry; wait until its heading is in the
+    address and in view. Returns the heading's id."""
+    entry = tab.locator(".md-sidebar--secondary a.md-nav__link").nth(n)
+    target = entry.evaluate("a => new URL(a.href).hash.slice(1)")
+    entry.click()
+    tab.wait_for_function("id => location.hash === '#' + id", arg=target)
+    tab.wait_for_function(_IN_VIEW, arg=target)
+    return target
+
+
 def test_a_link_within_the_page_keeps_the_page(tab, base_url, site_dir):
     """A table-of-contents entry moves the reader down the page they are reading: no
     fetch, nothing they opened closes, Back returns to where they were. Then, after an
@@ -432,14 +447,9 @@ def test_a_link_within_the_page_keeps_the_page(tab, base_url, site_dir):
     erratum = tab.locator("article details.erratum").first
     erratum.locator("summary").click()  # the reader opens an erratum
     assert erratum.evaluate("d => d.open")
-    toc = tab.locator(".md-sidebar--secondary a.md-nav__link")
-    assert toc.count() >= 3, "the page has no table of contents to follow"
-    entry = toc.nth(2)
-    target = entry.evaluate("a => new URL(a.href).hash.slice(1)")
+    assert tab.locator(".md-sidebar--secondary a.md-nav__link").count() >= 3, "no table of contents"
     was = tab.evaluate("scrollY")
-    entry.click()
-    tab.wait_for_function("id => location.hash === '#' + id", arg=target)
-    tab.wait_for_function(_IN_VIEW, arg=target)
+    _follow_toc_entry(tab, 2)
     assert abs(tab.evaluate("scrollY") - was) > 100, "the link did not move the reader"
     assert tab.evaluate(_SAME_CONTENT), "following a link within the page reloaded its content"
     assert erratum.evaluate("d => d.open"), "the erratum the reader opened closed"
@@ -450,23 +460,14 @@ def test_a_link_within_the_page_keeps_the_page(tab, base_url, site_dir):
     assert not fetched, f"the page was fetched again: {fetched}"
 
     # After an instant navigation Material knows the page, and handles it itself.
-    tab.evaluate("window.__calcnotes_no_reload = true")
-    link = tab.locator("a.md-footer__link--next")
-    reading[0] = link.evaluate("a => a.href")
-    link.click()
-    tab.wait_for_url(reading[0])
+    reading[0] = _go_to_next_chapter(tab)
     # The next chapter's content is in (it has no mark), and the page was not reloaded.
     tab.wait_for_function("() => document.querySelector('article') && "
                           "!document.querySelector('article').dataset.cnLoaded")
-    assert tab.evaluate("window.__calcnotes_no_reload === true"), "the click reloaded the whole page"
-    tab.evaluate("document.querySelector('article').dataset.cnLoaded = '1'")
+    assert tab.evaluate(_NOT_RELOADED), "the click reloaded the whole page"
+    _mark_content(tab)
     fetched.clear()
-    toc = tab.locator(".md-sidebar--secondary a.md-nav__link")
-    entry = toc.nth(min(2, toc.count() - 1))
-    target = entry.evaluate("a => new URL(a.href).hash.slice(1)")
-    entry.click()
-    tab.wait_for_function("id => location.hash === '#' + id", arg=target)
-    tab.wait_for_function(_IN_VIEW, arg=target)
+    _follow_toc_entry(tab, min(2, tab.locator(".md-sidebar--secondary a.md-nav__link").count() - 1))
     assert tab.evaluate(_SAME_CONTENT) and not fetched, fetched
 
 
@@ -579,20 +580,30 @@ def test_dark_palette_keeps_math_and_figures_readable(browser, base_url, site_di
 
 # --------------------------------------------------------------- instant navigation
 
-def test_instant_navigation_to_the_next_chapter_keeps_math(tab, base_url, site_dir):
-    start = "calculus/derivatives/"
-    tab.goto(base_url + start, wait_until="load")
+_NOT_RELOADED = "window.__calcnotes_no_reload === true"
+
+
+def _go_to_next_chapter(tab) -> str:
+    """Follow the footer's link to the next chapter, marking the window first (a full
+    reload would lose the mark: see _NOT_RELOADED). Returns the link's URL, once there."""
     tab.evaluate("window.__calcnotes_no_reload = true")
     link = tab.locator("a.md-footer__link--next")
     url = link.evaluate("a => a.href")
-    assert url.startswith(base_url), url
-    target = url[len(base_url):]
     link.click()
     tab.wait_for_url(url)
+    return url
+
+
+def test_instant_navigation_to_the_next_chapter_keeps_math(tab, base_url, site_dir):
+    start = "calculus/derivatives/"
+    tab.goto(base_url + start, wait_until="load")
+    url = _go_to_next_chapter(tab)
+    assert url.startswith(base_url), url
+    target = url[len(base_url):]
     page_html = (site_dir / target / "index.html").read_text(encoding="utf-8")
     title = html.unescape(re.search(r"<title>(.*?)</title>", page_html, re.S)[1])
     tab.wait_for_function("title => document.title === title", arg=title)  # the new page is in
-    assert tab.evaluate("window.__calcnotes_no_reload === true"), "the click reloaded the whole page"
+    assert tab.evaluate(_NOT_RELOADED), "the click reloaded the whole page"
     expected = page_html.count('<span class="katex">')
     info = tab.evaluate(_INSPECT)
     assert info["katex"] == expected and info["arithmatex"] == 0 and info["katexErrors"] == 0, info
