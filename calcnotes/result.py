@@ -243,8 +243,8 @@ def _iterate(
                     raise
                 # The step's own failure (a line search that found no lower f) happened in
                 # iteration k + 1: name it, and keep the path so far (its message has the fix).
-                raise DivergenceError(f"diverged at iteration {k + 1}: {err}",
-                                      result(False, f"diverged at iteration {k + 1}: {err}")) from None
+                failed = f"diverged at iteration {k + 1}: {err}"
+                raise DivergenceError(failed, result(False, failed)) from None
             if not float(np.abs(new).max()) <= bound:  # (False for inf and NaN too)
                 limit = f"{bound:.0e}".replace("e+", "e")  # 1e12 for a start within [-1, 1]
                 raise diverged(k + 1, f"x = {_fmt(new)} (|x| > {limit} or not finite)")
